@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace ChipRegistry.LocalPostgres;
+
+/// <summary>What <c>.data/cluster.json</c> records about the user's persistent cluster.</summary>
+public sealed record PersistentClusterPointer(string Directory, int Port, string ConnectionString);
+
+/// <summary>
+/// The registry's own long-lived local cluster, reused across runs. The cluster lives where the
+/// server's account can reach it; <c>.data/cluster.json</c> in the working copy points to it.
+/// </summary>
+public sealed class PersistentCluster(string workingCopy)
+{
+    public const int PreferredPort = 55432;
+    public const string DatabaseName = "chipregistry";
+
+    public string PointerFile => Path.Combine(workingCopy, ".data", "cluster.json");
+
+    public PersistentClusterPointer? ReadPointer() =>
+        File.Exists(PointerFile) ? JsonSerializer.Deserialize<PersistentClusterPointer>(File.ReadAllText(PointerFile)) : null;
+
+    /// <summary>Creates the cluster on first use, starts it, creates the registry's database, and returns the pointer.</summary>
+    public async Task<PersistentClusterPointer> UpAsync(Action<string> log, CancellationToken cancellationToken = default)
+    {
+        var binaries = PostgresBinaries.Locate(log);
+        var pointer = ReadPointer();
+        LocalCluster cluster;
+        if (pointer is not null && Directory.Exists(pointer.Directory))
+        {
+            cluster = LocalCluster.Open(pointer.Directory, binaries, pointer.Port);
+        }
+        else
+        {
+            var port = FreePort(PreferredPort);
+            var directory = Path.Combine(DefaultHome, StableName());
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            log($"Creating a persistent PostgreSQL {binaries.MajorVersion} cluster in {directory} (port {port}).");
+            cluster = LocalCluster.Create(directory, binaries, ClusterSettings.Persistent(port));
+            pointer = new PersistentClusterPointer(directory, port, cluster.ConnectionString(DatabaseName));
+            Directory.CreateDirectory(Path.GetDirectoryName(PointerFile)!);
+            await File.WriteAllTextAsync(PointerFile, JsonSerializer.Serialize(pointer, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        }
+        cluster.Start();
+        await CreateDatabaseIfMissingAsync(cluster, cancellationToken);
+        return pointer;
+    }
+
+    public void Down()
+    {
+        var pointer = ReadPointer();
+        if (pointer is null || !Directory.Exists(pointer.Directory))
+        {
+            return;
+        }
+        LocalCluster.Open(pointer.Directory, PostgresBinaries.Locate(), pointer.Port).Stop();
+    }
+
+    public string Status()
+    {
+        var pointer = ReadPointer();
+        if (pointer is null || !Directory.Exists(pointer.Directory))
+        {
+            return "absent";
+        }
+        var binaries = PostgresBinaries.TryLocate();
+        if (binaries is null)
+        {
+            return "stopped (no server binaries)";
+        }
+        return LocalCluster.Open(pointer.Directory, binaries, pointer.Port).IsRunning ? "running" : "stopped";
+    }
+
+    private static string DefaultHome => ExternalProcess.IsRoot
+        ? "/var/lib/chipregistry"
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "chipregistry");
+
+    /// <summary>One cluster per working copy, named from its path so two clones do not share data by accident.</summary>
+    private string StableName()
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(workingCopy)));
+        return "c" + Convert.ToHexStringLower(hash)[..12];
+    }
+
+    private static int FreePort(int preferred)
+    {
+        foreach (var candidate in new[] { preferred, 0 })
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, candidate);
+                listener.Start();
+                return ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+            catch (SocketException)
+            {
+                // Taken; fall through to an ephemeral port.
+            }
+        }
+        throw new LocalPostgresException("No free TCP port on 127.0.0.1.");
+    }
+
+    private static async Task CreateDatabaseIfMissingAsync(LocalCluster cluster, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new Npgsql.NpgsqlCommand("select 1 from pg_database where datname = $1", connection);
+        exists.Parameters.Add(new Npgsql.NpgsqlParameter { Value = DatabaseName });
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            await using var create = new Npgsql.NpgsqlCommand($"create database {DatabaseName}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
