@@ -11,8 +11,11 @@ public sealed record PersistentClusterPointer(string Directory, int Port, string
 /// The registry's own long-lived local cluster, reused across runs. The cluster lives where the
 /// server's account can reach it; <c>.data/cluster.json</c> in the working copy points to it.
 /// </summary>
-public sealed class PersistentCluster(string workingCopy)
+public sealed class PersistentCluster(string workingCopy, string? home = null)
 {
+    /// <summary>Overrides where persistent clusters live (default /var/lib/chipregistry as root).</summary>
+    public const string HomeVariable = "CHIPREGISTRY_DATA_HOME";
+
     public const int PreferredPort = 55432;
     public const string DatabaseName = "chipregistry";
 
@@ -34,7 +37,7 @@ public sealed class PersistentCluster(string workingCopy)
         else
         {
             var port = FreePort(PreferredPort);
-            var directory = Path.Combine(DefaultHome, StableName());
+            var directory = Path.Combine(Home, StableName());
             if (Directory.Exists(directory))
             {
                 Directory.Delete(directory, recursive: true);
@@ -74,6 +77,10 @@ public sealed class PersistentCluster(string workingCopy)
         }
         return LocalCluster.Open(pointer.Directory, binaries, pointer.Port).IsRunning ? "running" : "stopped";
     }
+
+    private string Home => home
+        ?? (Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } configured ? configured : null)
+        ?? DefaultHome;
 
     private static string DefaultHome => ExternalProcess.IsRoot
         ? "/var/lib/chipregistry"

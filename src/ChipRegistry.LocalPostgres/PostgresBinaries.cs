@@ -21,9 +21,11 @@ public sealed record PostgresBinaries(string Directory, int MajorVersion)
         return TryLocate() ?? InstallFromDebian(log ?? (_ => { }));
     }
 
-    public static PostgresBinaries? TryLocate()
+    public static PostgresBinaries? TryLocate() => TryLocate(Environment.GetEnvironmentVariable(OverrideVariable));
+
+    /// <summary>The binaries in <paramref name="overridden"/> when given, else the highest Debian version, else null.</summary>
+    public static PostgresBinaries? TryLocate(string? overridden)
     {
-        var overridden = Environment.GetEnvironmentVariable(OverrideVariable);
         if (!string.IsNullOrWhiteSpace(overridden))
         {
             if (!File.Exists(Path.Combine(overridden, "initdb")))

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.Json;
+using ChipRegistry.Testing;
+
+namespace ChipRegistry.Api.Tests.Health;
+
+public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+{
+    private const string Unreachable = "Host=/nonexistent/socket/dir;Username=postgres;Database=postgres;Timeout=2";
+
+    [Fact]
+    public async Task health_answers_200_while_the_process_serves_even_without_a_database()
+    {
+        await using var factory = RegistryApiFactory.ForDatabase(Unreachable);
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ready_is_200_when_the_database_answers()
+    {
+        await using var factory = RegistryApiFactory.ForDatabase(fixture.Database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ready_is_503_when_the_database_cannot_be_reached()
+    {
+        await using var factory = RegistryApiFactory.ForDatabase(Unreachable);
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+}

@@ -1,0 +1,62 @@
+using ChipRegistry.LocalPostgres;
+using Npgsql;
+
+namespace ChipRegistry.LocalPostgres.Tests;
+
+public sealed class PersistentClusterTests
+{
+    [Fact]
+    public async Task up_creates_once_and_reuses_the_same_cluster_and_data_across_restarts()
+    {
+        var workingCopy = Directory.CreateTempSubdirectory("wc").FullName;
+        var home = Path.Combine(ThrowawayClusters.Root, "p" + Guid.NewGuid().ToString("N")[..8]);
+        var cluster = new PersistentCluster(workingCopy, home);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            Assert.Equal("absent", cluster.Status());
+
+            var first = await cluster.UpAsync(_ => { }, cancellationToken);
+            Assert.Equal("running", cluster.Status());
+            Assert.True(File.Exists(Path.Combine(workingCopy, ".data", "cluster.json")));
+            await Execute(first.ConnectionString, "create table survivor (id int); insert into survivor values (42)");
+
+            NpgsqlConnection.ClearAllPools();
+            cluster.Down();
+            Assert.Equal("stopped", cluster.Status());
+
+            var second = await cluster.UpAsync(_ => { }, cancellationToken);
+            Assert.Equal(first, second);
+            Assert.Equal(42, await Scalar(second.ConnectionString, "select id from survivor"));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (cluster.ReadPointer() is { } pointer)
+            {
+                LocalCluster.Open(pointer.Directory, PostgresBinaries.Locate(), pointer.Port).Remove();
+            }
+            Directory.Delete(workingCopy, recursive: true);
+            if (Directory.Exists(home))
+            {
+                Directory.Delete(home, recursive: true);
+            }
+        }
+    }
+
+    private static async Task Execute(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static async Task<int> Scalar(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (int)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+}
