@@ -19,6 +19,9 @@ cleanup() {
   if [ -n "$cluster_dir" ]; then
     chipreg db throwaway remove "$cluster_dir" || echo "test.sh: could not remove $cluster_dir" >&2
   fi
+  # Clusters that tests start for themselves are owned by the test processes; after an interrupt
+  # those processes are gone, so this removes their clusters now rather than at the next run.
+  chipreg db throwaway reap >/dev/null || true
   exit "$status"
 }
 

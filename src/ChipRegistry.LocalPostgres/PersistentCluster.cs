@@ -11,7 +11,11 @@ public sealed record PersistentClusterPointer(string Directory, int Port, string
 /// The registry's own long-lived local cluster, reused across runs. The cluster lives where the
 /// server's account can reach it; <c>.data/cluster.json</c> in the working copy points to it.
 /// </summary>
-public sealed class PersistentCluster(string workingCopy, string? home = null)
+/// <remarks>
+/// Given an <paramref name="owner"/>, the cluster carries an owner marker like a throwaway one, so a
+/// scripted, temporary use (a test) that is killed leaves nothing the next reap would not remove.
+/// </remarks>
+public sealed class PersistentCluster(string workingCopy, string? home = null, ClusterOwner? owner = null)
 {
     /// <summary>Overrides where persistent clusters live (default /var/lib/chipregistry as root).</summary>
     public const string HomeVariable = "CHIPREGISTRY_DATA_HOME";
@@ -43,7 +47,7 @@ public sealed class PersistentCluster(string workingCopy, string? home = null)
                 Directory.Delete(directory, recursive: true);
             }
             log($"Creating a persistent PostgreSQL {binaries.MajorVersion} cluster in {directory} (port {port}).");
-            cluster = LocalCluster.Create(directory, binaries, ClusterSettings.Persistent(port));
+            cluster = LocalCluster.Create(directory, binaries, ClusterSettings.Persistent(port), owner);
             pointer = new PersistentClusterPointer(directory, port, cluster.ConnectionString(DatabaseName));
             Directory.CreateDirectory(Path.GetDirectoryName(PointerFile)!);
             await File.WriteAllTextAsync(PointerFile, JsonSerializer.Serialize(pointer, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);

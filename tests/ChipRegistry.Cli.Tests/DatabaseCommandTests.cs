@@ -60,13 +60,15 @@ public sealed class DatabaseCommandTests
     {
         var workingCopy = Directory.CreateTempSubdirectory("wc").FullName;
         await File.WriteAllTextAsync(Path.Combine(workingCopy, "ChipRegistry.sln"), "", TestContext.Current.CancellationToken);
-        var home = Path.Combine(ThrowawayClusters.Root, "p" + Guid.NewGuid().ToString("N")[..8]);
+        // Created directly under the throwaway root and owned by this process, so a killed run is reaped.
+        var home = ThrowawayClusters.Root;
         var environment = new Dictionary<string, string> { [PersistentCluster.HomeVariable] = home };
+        var owner = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             Assert.Contains("status: absent", (await Chipreg.RunAsync(workingCopy, environment, "db", "status")).Output, StringComparison.Ordinal);
 
-            var up = await Chipreg.RunAsync(workingCopy, environment, "db", "up");
+            var up = await Chipreg.RunAsync(workingCopy, environment, "db", "up", "--owner-pid", owner);
             Assert.True(up.ExitCode == 0, up.Error);
             await using (var connection = new NpgsqlConnection(up.Lines.Single()))
             {
@@ -86,10 +88,6 @@ public sealed class DatabaseCommandTests
                 LocalCluster.Open(pointer.Directory, PostgresBinaries.Locate(), pointer.Port).Remove();
             }
             Directory.Delete(workingCopy, recursive: true);
-            if (Directory.Exists(home))
-            {
-                Directory.Delete(home, recursive: true);
-            }
         }
     }
 

@@ -9,8 +9,7 @@ public sealed class PersistentClusterTests
     public async Task up_creates_once_and_reuses_the_same_cluster_and_data_across_restarts()
     {
         var workingCopy = Directory.CreateTempSubdirectory("wc").FullName;
-        var home = Path.Combine(ThrowawayClusters.Root, "p" + Guid.NewGuid().ToString("N")[..8]);
-        var cluster = new PersistentCluster(workingCopy, home);
+        var cluster = new PersistentCluster(workingCopy, ThrowawayClusters.Root, ClusterOwner.Current);
         var cancellationToken = TestContext.Current.CancellationToken;
         try
         {
@@ -37,10 +36,6 @@ public sealed class PersistentClusterTests
                 LocalCluster.Open(pointer.Directory, PostgresBinaries.Locate(), pointer.Port).Remove();
             }
             Directory.Delete(workingCopy, recursive: true);
-            if (Directory.Exists(home))
-            {
-                Directory.Delete(home, recursive: true);
-            }
         }
     }
 

@@ -21,10 +21,13 @@ internal static class DatabaseCommands
 
     private static Command Up()
     {
+        var ownerPid = new Option<int?>("--owner-pid") { Description = "For scripted, temporary use: mark the new cluster as owned by this process, so it is reaped once the process is gone." };
         var command = new Command("up", "Create (first time) and start the persistent local cluster; print its connection string.");
-        command.SetAction(async (_, cancellationToken) =>
+        command.Options.Add(ownerPid);
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var pointer = await new PersistentCluster(WorkingCopy.Find()).UpAsync(Console.Error.WriteLine, cancellationToken);
+            var owner = parseResult.GetValue(ownerPid) is { } pid ? ClusterOwner.ForProcess(pid) : null;
+            var pointer = await new PersistentCluster(WorkingCopy.Find(), owner: owner).UpAsync(Console.Error.WriteLine, cancellationToken);
             Console.Out.WriteLine(pointer.ConnectionString);
             return 0;
         });
