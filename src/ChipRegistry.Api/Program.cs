@@ -1,14 +1,21 @@
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
+using ChipRegistry.Api.Limits;
+using ChipRegistry.Api.Problems;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryOptions();
+builder.AddBodySizeLimits();
+builder.AddRateLimits();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddRegistryHealthChecks();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
+app.UseBodySizeLimits();
 app.MapHealthEndpoints();
 app.LogListeningAddresses();
 app.Run();

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ChipRegistry.Api.Problems;
+
+/// <summary>
+/// The one place exceptions become problem details: known failures keep their status and code; anything
+/// else is a 500 with code <c>internal_error</c> and no internals in the body.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ApiProblemException known => known,
+            _ => null,
+        };
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ApiProblemException(StatusCodes.Status500InternalServerError, "internal_error", "The registry failed to process the request.");
+        }
+        httpContext.Response.StatusCode = problem.Status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = problem.Status,
+                Title = problem.Title,
+                Detail = problem.Detail,
+                Type = ApiProblems.TypeFor(problem.Code),
+                Extensions = { ["code"] = problem.Code },
+            },
+        });
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using ChipRegistry.Api.Problems;
+
+namespace ChipRegistry.Api.Requests;
+
+/// <summary>
+/// Reads a JSON request body strictly: malformed JSON, unknown fields and wrong types each get their own
+/// 400 problem code and name the offending path, before any command runs.
+/// </summary>
+public static class RequestJson
+{
+    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "The request body must be JSON.", "Send Content-Type: application/json.");
+        }
+        // The contract walk below needs the resolver that serialization would otherwise add lazily.
+        options.MakeReadOnly(populateMissingResolver: true);
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "malformed_json", "The request body is not valid JSON.", $"Line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}.");
+        }
+        using (document)
+        {
+            if (UnknownFields.FindFirst(document.RootElement, typeof(T), options) is { } unknown)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "unknown_field", "The request has a field this endpoint does not accept.", $"Unknown field {unknown}.");
+            }
+            try
+            {
+                return document.RootElement.Deserialize<T>(options)
+                    ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "malformed_json", "The request body is empty or null.");
+            }
+            catch (JsonException e)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "wrong_type", "A field has the wrong type or a required field is missing.", e.Path is { } path ? $"At {path}." : null);
+            }
+        }
+    }
+}
