@@ -47,13 +47,13 @@ public static class DomainEventNames
         [typeof(ChipReturned)] = "chip_returned",
         [typeof(ChipDecommissioned)] = "chip_decommissioned",
         [typeof(ChipDestroyed)] = "chip_destroyed",
-        [typeof(ChipReportedMissing)] = "chip_reported_missing",
+        [typeof(ChipMissingReported)] = "chip_missing_reported",
         [typeof(ChipPacked)] = "chip_packed",
         [typeof(ChipUnpacked)] = "chip_unpacked",
         [typeof(ChipObserved)] = "chip_observed",
         [typeof(ChipHoldPlaced)] = "chip_hold_placed",
         [typeof(ChipHoldReleased)] = "chip_hold_released",
-        [typeof(ChipDeclaredIllegitimate)] = "chip_declared_illegitimate",
+        [typeof(ChipIllegitimacyDeclared)] = "chip_illegitimacy_declared",
         [typeof(ChipEventVoided)] = "chip_event_voided",
 
         // assemblies

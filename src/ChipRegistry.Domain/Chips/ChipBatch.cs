@@ -20,11 +20,14 @@ public static class ChipBatch
         return Decision<StreamEvents>.Accept(streams);
     }
 
-    /// <summary>Hold every registered chip of a lot (ids for each chip's event derived from <paramref name="eventId"/>).</summary>
+    /// <summary>
+    /// Hold every chip of a lot that can still be held (registered, not destroyed, not already held); each chip's
+    /// event id is derived from <paramref name="eventId"/>.
+    /// </summary>
     public static Decision<StreamEvents> HoldLot(Guid eventId, string lotId, string reason, Actor agency, NodaTime.Instant at, IEnumerable<ChipState> chips)
     {
-        var lot = chips.Where(c => c.LotId == lotId).ToList();
-        if (lot.Count == 0) return Decision<StreamEvents>.Reject("lot_not_found", $"no registered chip is in lot {lotId}");
+        var lot = chips.Where(c => c.LotId == lotId && c.Hold is null && c.Stage is not (ChipStage.Unregistered or ChipStage.Destroyed)).ToList();
+        if (lot.Count == 0) return Decision<StreamEvents>.Reject("lot_not_found", $"no chip of lot {lotId} can be held");
         return Decide(lot.Select(c => ((IChipCommand)new PlaceChipHold(DeterministicIds.Derive(eventId, $"chip/{c.ChipId}"), c.ChipId, reason, agency, at, lotId), c)));
     }
 }

@@ -227,7 +227,7 @@ public static class ChipDecisions
 
     private static Decision<IChipEvent> ReportMissing(ReportChipMissing c, ChipState s) => Report(c, s, Who(c) == s.CustodianId || Who(c) == s.OwnerId, "missing_report",
         new ReportFacts(null, null, null, $"reported {c.Kind.ToString().ToLowerInvariant()}: {c.Circumstances}"),
-        () => Accepted(new ChipReportedMissing(c.EventId, s.ChipId, c.Kind, c.Circumstances, Who(c), c.At)),
+        () => Accepted(new ChipMissingReported(c.EventId, s.ChipId, c.Kind, c.Circumstances, Who(c), c.At)),
         allowedWhenHeld: true, allowedWhenIllegitimate: true);
 
     private static Decision<IChipEvent> Pack(PackChip c, ChipState s) => Report(c, s, Who(c) == s.CustodianId, "packing",
@@ -290,7 +290,7 @@ public static class ChipDecisions
         if (AgencyGuard(c, s, c.Reason) is { } error) return error;
         if (s.Stage == ChipStage.Destroyed) return Error(ChipErrors.ChipDestroyed, "the chip was destroyed");
         if (s.Illegitimacy is not null) return Error(ChipAlreadyIllegitimate, "already declared illegitimate");
-        return Accepted(new ChipDeclaredIllegitimate(c.EventId, s.ChipId, c.Reason, Who(c), c.At));
+        return Accepted(new ChipIllegitimacyDeclared(c.EventId, s.ChipId, c.Reason, Who(c), c.At));
     }
 
     // ---- corrections ----

@@ -71,7 +71,7 @@ public sealed record ChipDecommissioned(Guid EventId, string ChipId, string Reas
 
 public sealed record ChipDestroyed(Guid EventId, string ChipId, string Method, string RecordedBy, Instant OccurredAt) : IChipEvent;
 
-public sealed record ChipReportedMissing(Guid EventId, string ChipId, MissingKind Kind, string Circumstances, string RecordedBy, Instant OccurredAt) : IChipEvent;
+public sealed record ChipMissingReported(Guid EventId, string ChipId, MissingKind Kind, string Circumstances, string RecordedBy, Instant OccurredAt) : IChipEvent;
 
 public sealed record ChipPacked(Guid EventId, string ChipId, string AssemblyId, string RecordedBy, Instant OccurredAt) : IChipEvent;
 
@@ -90,7 +90,7 @@ public sealed record ChipHoldPlaced(Guid EventId, string ChipId, string Reason, 
 
 public sealed record ChipHoldReleased(Guid EventId, string ChipId, Guid HoldEventId, string Reason, string RecordedBy, Instant OccurredAt) : IChipEvent;
 
-public sealed record ChipDeclaredIllegitimate(Guid EventId, string ChipId, string Reason, string RecordedBy, Instant OccurredAt) : IChipEvent;
+public sealed record ChipIllegitimacyDeclared(Guid EventId, string ChipId, string Reason, string RecordedBy, Instant OccurredAt) : IChipEvent;
 
 /// <summary>
 /// A correction: <see cref="VoidedEventId"/> no longer counts. <see cref="RootEventId"/> is the event the voider

@@ -161,7 +161,7 @@ public sealed record ChipState(
         },
         ChipDecommissioned d => s.DependsOn(s.LastCustodyEventId, d.EventId) with { Stage = ChipStage.Decommissioned, LastCustodyEventId = d.EventId },
         ChipDestroyed d => s.DependsOn(s.LastCustodyEventId, d.EventId) with { Stage = ChipStage.Destroyed, Offer = null, LastCustodyEventId = d.EventId },
-        ChipReportedMissing m => s.DependsOn(s.LastCustodyEventId, m.EventId) with { Stage = ChipStage.Missing, Missing = m.Kind, LastCustodyEventId = m.EventId },
+        ChipMissingReported m => s.DependsOn(s.LastCustodyEventId, m.EventId) with { Stage = ChipStage.Missing, Missing = m.Kind, LastCustodyEventId = m.EventId },
         ChipPacked p => s.DependsOn(s.LastCustodyEventId, p.EventId) with { AssemblyId = p.AssemblyId, LastCustodyEventId = p.EventId },
         ChipUnpacked u => s.DependsOn(s.LastCustodyEventId, u.EventId) with { AssemblyId = null, LastCustodyEventId = u.EventId },
         ChipObserved o => s with
@@ -171,7 +171,7 @@ public sealed record ChipState(
         },
         ChipHoldPlaced h => s.DependsOn(s.FabricationEventId, h.EventId) with { Hold = new Hold(h.EventId, h.Reason, h.RecordedBy, h.OccurredAt) },
         ChipHoldReleased r => s.DependsOn(r.HoldEventId, r.EventId) with { Hold = null },
-        ChipDeclaredIllegitimate i => s.DependsOn(s.FabricationEventId, i.EventId) with { Illegitimacy = new Illegitimacy(i.Reason, i.RecordedBy, i.OccurredAt) },
+        ChipIllegitimacyDeclared i => s.DependsOn(s.FabricationEventId, i.EventId) with { Illegitimacy = new Illegitimacy(i.Reason, i.RecordedBy, i.OccurredAt) },
         _ => throw new InvalidOperationException($"{e.GetType().Name} is not applied by ChipState.Apply"),
     };
 

@@ -33,7 +33,7 @@ public class PolicyDataTests
         var a5 = CountryGroups.Memberships.Where(m => m.Group == CountryGroup.A5).Select(m => m.Country).ToHashSet();
         var a6 = CountryGroups.Memberships.Where(m => m.Group == CountryGroup.A6).Select(m => m.Country).ToHashSet();
         Assert.Empty(a5.Intersect(a6));
-        Assert.All(CountryGroups.Memberships, m => Assert.True(Common.Countries.IsAlpha2(m.Country), m.Country));
+        Assert.All(CountryGroups.Memberships, m => Assert.True(ChipRegistry.Domain.Common.Countries.IsAlpha2(m.Country), m.Country));
     }
 
     [Fact]
