@@ -73,6 +73,25 @@ public sealed record ChipState(
         chipId, ChipStage.Unregistered, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0, 0,
         null, null, null, [], [], ImmutableDictionary<Guid, ImmutableList<Guid>>.Empty);
 
+    /// <summary>
+    /// Structural equality (records compare immutable collections by reference): an incrementally evolved state
+    /// equals a fresh fold of the same stream.
+    /// </summary>
+    public bool Equals(ChipState? other) =>
+        other is not null
+        && (ChipId, Stage, ModelId, ManufacturerId, LotId, OwnerId, CustodianId, LocationCountry)
+            == (other.ChipId, other.Stage, other.ModelId, other.ManufacturerId, other.LotId, other.OwnerId, other.CustodianId, other.LocationCountry)
+        && (Offer, Shipment, Installation, Tenancy, LastAttestation, AssemblyId, Missing, Hold, Illegitimacy)
+            == (other.Offer, other.Shipment, other.Installation, other.Tenancy, other.LastAttestation, other.AssemblyId, other.Missing, other.Hold, other.Illegitimacy)
+        && (Observations, ConflictingObservations, FabricationEventId, LastOwnershipEventId, LastCustodyEventId)
+            == (other.Observations, other.ConflictingObservations, other.FabricationEventId, other.LastOwnershipEventId, other.LastCustodyEventId)
+        && History.SequenceEqual(other.History)
+        && Voided.SetEquals(other.Voided)
+        && Dependents.Count == other.Dependents.Count
+        && Dependents.All(p => other.Dependents.TryGetValue(p.Key, out var theirs) && p.Value.SequenceEqual(theirs));
+
+    public override int GetHashCode() => HashCode.Combine(ChipId, Stage, OwnerId, CustodianId, History.Count);
+
     /// <summary>The number of events in the stream (voids included): the stream version after them.</summary>
     public int Version => History.Count;
 
