@@ -71,11 +71,12 @@ public static class AssemblyDecisions
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
         if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
         if (!Countries.IsAlpha2(c.DestinationCountry)) return Error("invalid_country", $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
-        var missingModel = state.ChipIds.Select(id => chips.GetValueOrDefault(id)?.ModelId).FirstOrDefault(m => m is not null && !c.Models.ContainsKey(m));
-        if (missingModel is not null) return Error("model_spec_missing", $"no spec given for model {missingModel}");
+        if (state.ChipIds.FirstOrDefault(id => !chips.ContainsKey(id)) is { } unknown) return Error("chip_state_missing", $"no state given for packed chip {unknown}");
+        var missingModel = state.ChipIds.Select(id => chips[id].ModelId ?? "").FirstOrDefault(m => !c.Models.ContainsKey(m));
+        if (missingModel is not null) return Error("model_spec_missing", $"no spec given for model '{missingModel}'");
         return FanOut(c.EventId, state, state.ChipIds, chips,
             (id, chip) => new ShipChip(id, chip, c.DestinationCountry, c.ConsigneeId, c.EndUserId, c.BillToId, c.ShipToId, c.PayerId, c.AuthorisationNumber,
-                new ShipmentContext(c.Models.GetValueOrDefault(chips.GetValueOrDefault(chip)?.ModelId ?? "") ?? c.Models.Values.First(),
+                new ShipmentContext(c.Models[chips[chip].ModelId ?? ""],
                     c.Consignee, c.EndUser, c.Licence, c.Notification, c.AlreadyShippedUnderLicence, state.ChipIds.Count),
                 c.Actor, c.At, ViaAssembly: state.Id),
             [new AssemblyShipped(state.Id, c.DestinationCountry, c.ConsigneeId, c.EndUserId, c.BillToId, c.ShipToId, c.PayerId, c.AuthorisationNumber,

@@ -20,6 +20,11 @@ public static class ChipBatch
         return Decision<StreamEvents>.Accept(streams);
     }
 
+    /// <summary>A manufacturer registers a lot of chips in one decision (each chip's event id derived from <paramref name="eventId"/>).</summary>
+    public static Decision<StreamEvents> RegisterLot(
+        Guid eventId, string lotId, string modelId, string country, Actor manufacturer, NodaTime.Instant at, IEnumerable<ChipState> chips) =>
+        Decide(chips.Select(c => ((IChipCommand)new RegisterChip(DeterministicIds.Derive(eventId, $"chip/{c.ChipId}"), c.ChipId, modelId, lotId, country, manufacturer, at), c)));
+
     /// <summary>
     /// Hold every chip of a lot that can still be held (registered, not destroyed, not already held); each chip's
     /// event id is derived from <paramref name="eventId"/>.

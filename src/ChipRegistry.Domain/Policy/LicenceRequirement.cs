@@ -62,6 +62,16 @@ public static class LicenceRequirement
 {
     private static string N(decimal value) => value.ToString("#,##0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Does moving <paramref name="model"/> to <paramref name="destination"/> for <paramref name="organisationId"/>
+    /// (with its ultimate parent on that date, from <paramref name="directory"/>) on <paramref name="date"/> need a licence?
+    /// </summary>
+    public static LicenceAnswer Evaluate(AcceleratorSpec model, string destination, string organisationId, OrganisationDirectory directory, LocalDate date)
+    {
+        var party = directory.Jurisdiction(organisationId, date) ?? throw new ArgumentException($"organisation '{organisationId}' is not in the directory", nameof(organisationId));
+        return Evaluate(new LicenceQuestion(model, destination, party, date));
+    }
+
     public static LicenceAnswer Evaluate(LicenceQuestion q)
     {
         if (!Countries.IsAlpha2(q.Destination)) throw new ArgumentException($"'{q.Destination}' is not an ISO alpha-2 code", nameof(q));

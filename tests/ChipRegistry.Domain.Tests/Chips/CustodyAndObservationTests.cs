@@ -101,3 +101,18 @@ public class CustodyAndObservationTests
         Assert.NotEqual(DeterministicIds.Derive(seed, "a"), DeterministicIds.Derive(seed, "b"));
     }
 }
+
+public class LotRegistrationTests
+{
+    [Fact]
+    public void a_manufacturer_registers_a_lot_in_one_decision_and_a_registered_chip_stops_it()
+    {
+        var fresh = new[] { ChipWorld.Unregistered("nvidia:1"), ChipWorld.Unregistered("nvidia:2") };
+        var d = ChipBatch.RegisterLot(ChipWorld.Id(), "lot-7", "nvidia-h100-sxm", "TW", ChipWorld.Mfr, ChipWorld.Next(), fresh);
+        Assert.All(d.Events, s => Assert.Equal("lot-7", Assert.IsType<ChipFabricated>(Assert.Single(s.Events)).LotId));
+
+        var clash = ChipBatch.RegisterLot(ChipWorld.Id(), "lot-7", "nvidia-h100-sxm", "TW", ChipWorld.Mfr, ChipWorld.Next(), [fresh[0], ChipWorld.InStock("nvidia:3")]);
+        Assert.Equal("chip_already_registered", clash.Error?.Code);
+        Assert.Empty(clash.Events);
+    }
+}

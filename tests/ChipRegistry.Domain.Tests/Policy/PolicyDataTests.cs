@@ -124,3 +124,20 @@ public class PolicyDataTests
         Assert.Equal(ReviewPolicy.Undetermined, Ask(noDram, "CN", "CN", "CN", new LocalDate(2026, 2, 1)).Review);
     }
 }
+
+public class LicenceRequirementThroughDirectoryTests
+{
+    [Fact]
+    public void the_organisations_ultimate_parent_on_the_date_decides()
+    {
+        var sub = new Organisation("sub", "Sub Sdn Bhd", OrganisationKind.EndUser, "MY", new LocalDate(2020, 1, 1),
+            [new ParentLink(new LocalDate(2024, 3, 1), "parent")]);
+        var parent = new Organisation("parent", "Parent Ltd", OrganisationKind.EndUser, "CN", new LocalDate(2010, 1, 1), []);
+        var directory = new OrganisationDirectory([sub, parent]);
+
+        Assert.Equal(LicenceVerdict.NotRequired, LicenceRequirement.Evaluate(CatalogSeed.H100Sxm, "MY", "sub", directory, new LocalDate(2024, 2, 1)).Verdict);
+        var after = LicenceRequirement.Evaluate(CatalogSeed.H100Sxm, "MY", "sub", directory, new LocalDate(2024, 3, 1));
+        Assert.Equal((LicenceVerdict.Required, "d5_parent"), (after.Verdict, after.ReasonCode));
+        Assert.Contains("parent", after.Reason, StringComparison.Ordinal);
+    }
+}
