@@ -30,7 +30,17 @@ public sealed record AssemblyChipUnpacked(string AssemblyId, string ChipId, stri
 
 public sealed record AssemblyShipped(
     string AssemblyId, string DestinationCountry, string ConsigneeId, string EndUserId, string BillToId, string ShipToId, string PayerId,
-    string? AuthorisationNumber, IReadOnlyList<string> ChipIds, string RecordedBy, Instant OccurredAt) : IAssemblyEvent;
+    string? AuthorisationNumber, IReadOnlyList<string> ChipIds, string RecordedBy, Instant OccurredAt) : IAssemblyEvent
+{
+    public bool Equals(AssemblyShipped? other) =>
+        other is not null
+        && (AssemblyId, DestinationCountry, ConsigneeId, EndUserId, BillToId, ShipToId, PayerId, AuthorisationNumber, RecordedBy, OccurredAt)
+            == (other.AssemblyId, other.DestinationCountry, other.ConsigneeId, other.EndUserId, other.BillToId, other.ShipToId, other.PayerId, other.AuthorisationNumber, other.RecordedBy, other.OccurredAt)
+        && ChipIds.SequenceEqual(other.ChipIds);
+
+    public override int GetHashCode() => HashCode.Combine(AssemblyId, ConsigneeId, ChipIds.Count);
+}
+
 
 public sealed record AssemblyReceived(string AssemblyId, string Country, string RecordedBy, Instant OccurredAt) : IAssemblyEvent;
 
@@ -40,6 +50,14 @@ public sealed record Assembly(
     string Id, AssemblyKind Kind, string Serial, AssemblyStage Stage, string CustodianId, string Country,
     string? ConsigneeId, string? FacilityId, IReadOnlyList<string> ChipIds)
 {
+    public bool Equals(Assembly? other) =>
+        other is not null
+        && (Id, Kind, Serial, Stage, CustodianId, Country, ConsigneeId, FacilityId)
+            == (other.Id, other.Kind, other.Serial, other.Stage, other.CustodianId, other.Country, other.ConsigneeId, other.FacilityId)
+        && ChipIds.SequenceEqual(other.ChipIds);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Stage, ChipIds.Count);
+
     public static Assembly? Evolve(Assembly? state, IAssemblyEvent e) => (state, e) switch
     {
         (null, AssemblyRegistered r) => new Assembly(r.AssemblyId, r.Kind, r.Serial, AssemblyStage.InStock, r.RecordedBy, r.Country, null, null, []),

@@ -18,6 +18,13 @@ public sealed record AcceleratorModel(
     IReadOnlyList<SpecRevision> Revisions,
     AgencyFinding? Finding)
 {
+    public bool Equals(AcceleratorModel? other) =>
+        other is not null
+        && (ModelId, ManufacturerId, Finding) == (other.ModelId, other.ManufacturerId, other.Finding)
+        && Revisions.SequenceEqual(other.Revisions);
+
+    public override int GetHashCode() => HashCode.Combine(ModelId, Revisions.Count);
+
     public SpecRevision Current => Revisions[^1];
 
     public AcceleratorSpec ManufacturerSpec => Current.Spec;

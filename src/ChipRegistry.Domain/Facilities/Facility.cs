@@ -24,6 +24,14 @@ public sealed record Facility(
     string Id, string OperatorId, string Name, string Country, decimal Latitude, decimal Longitude, decimal DeclaredPowerMw,
     IReadOnlyList<Cluster> Clusters)
 {
+    public bool Equals(Facility? other) =>
+        other is not null
+        && (Id, OperatorId, Name, Country, Latitude, Longitude, DeclaredPowerMw)
+            == (other.Id, other.OperatorId, other.Name, other.Country, other.Latitude, other.Longitude, other.DeclaredPowerMw)
+        && Clusters.SequenceEqual(other.Clusters);
+
+    public override int GetHashCode() => HashCode.Combine(Id, OperatorId, Clusters.Count);
+
     public bool HasCluster(string clusterId) => Clusters.Any(c => c.ClusterId == clusterId);
 
     public static Facility? Evolve(Facility? state, IFacilityEvent e) => e switch

@@ -12,7 +12,17 @@ public interface ILicenceEvent : IDomainEvent
 public sealed record LicenceGranted(
     string LicenceId, string Number, string HolderId, string ConsigneeId, string EndUserId, string Destination,
     IReadOnlyList<string> ModelIds, int Quantity, LocalDate ValidFrom, LocalDate ValidUntil,
-    string RecordedBy, Instant OccurredAt) : ILicenceEvent;
+    string RecordedBy, Instant OccurredAt) : ILicenceEvent
+{
+    public bool Equals(LicenceGranted? other) =>
+        other is not null
+        && (LicenceId, Number, HolderId, ConsigneeId, EndUserId, Destination, Quantity, ValidFrom, ValidUntil, RecordedBy, OccurredAt)
+            == (other.LicenceId, other.Number, other.HolderId, other.ConsigneeId, other.EndUserId, other.Destination, other.Quantity, other.ValidFrom, other.ValidUntil, other.RecordedBy, other.OccurredAt)
+        && ModelIds.SequenceEqual(other.ModelIds);
+
+    public override int GetHashCode() => HashCode.Combine(LicenceId, Number, Quantity);
+}
+
 
 /// <summary>An agency revoked the licence from <see cref="EffectiveFrom"/> on.</summary>
 public sealed record LicenceRevoked(string LicenceId, string Reason, LocalDate EffectiveFrom, string RecordedBy, Instant OccurredAt) : ILicenceEvent;
@@ -23,6 +33,14 @@ public sealed record Licence(
     string Id, string Number, string HolderId, string ConsigneeId, string EndUserId, string Destination,
     IReadOnlyList<string> ModelIds, int Quantity, LocalDate ValidFrom, LocalDate ValidUntil, string GrantedBy, Revocation? Revocation)
 {
+    public bool Equals(Licence? other) =>
+        other is not null
+        && (Id, Number, HolderId, ConsigneeId, EndUserId, Destination, Quantity, ValidFrom, ValidUntil, GrantedBy, Revocation)
+            == (other.Id, other.Number, other.HolderId, other.ConsigneeId, other.EndUserId, other.Destination, other.Quantity, other.ValidFrom, other.ValidUntil, other.GrantedBy, other.Revocation)
+        && ModelIds.SequenceEqual(other.ModelIds);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Number, Quantity);
+
     public bool CoversModel(string modelId) => ModelIds.Contains(modelId);
 
     public bool ValidOn(LocalDate date) => date >= ValidFrom && date <= ValidUntil;

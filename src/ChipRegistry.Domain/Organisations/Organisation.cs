@@ -14,6 +14,13 @@ public sealed record Organisation(
     LocalDate FoundedOn,
     IReadOnlyList<ParentLink> ParentHistory)
 {
+    public bool Equals(Organisation? other) =>
+        other is not null
+        && (Id, Name, Kind, Country, FoundedOn) == (other.Id, other.Name, other.Kind, other.Country, other.FoundedOn)
+        && ParentHistory.SequenceEqual(other.ParentHistory);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Kind, ParentHistory.Count);
+
     /// <summary>The direct parent on a date: the latest link effective on or before it (ties: the later event wins).</summary>
     public string? ParentOn(LocalDate date) => ParentHistory.LastOrDefault(l => l.From <= date)?.ParentId;
 
