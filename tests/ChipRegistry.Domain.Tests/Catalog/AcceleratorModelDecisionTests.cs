@@ -80,3 +80,21 @@ public class AcceleratorModelDecisionTests
         Assert.Equal("not_agency",
             AcceleratorModelDecisions.Decide(new RecordSpecFinding("nvidia-h20", CatalogSeed.H20, "x", Nvidia, T0), Registered()).Error?.Code);
 }
+
+public class CatalogSeedEventTests
+{
+    [Fact]
+    public void the_seed_registers_every_model_under_its_vendors_manufacturer()
+    {
+        var at = NodaTime.Instant.FromUtc(2022, 1, 1, 0, 0);
+        var events = CatalogSeed.RegistrationEvents(vendor => vendor.ToLowerInvariant().Replace(' ', '-'), at);
+
+        Assert.Equal(CatalogSeed.Models.Count, events.Select(e => e.ModelId).Distinct().Count());
+        foreach (var e in events)
+        {
+            var model = AcceleratorModel.Fold([e])!;
+            Assert.Equal(CatalogSeed.Models.Single(m => m.ModelId == e.ModelId), model.EffectiveSpec);
+            Assert.Equal(model.EffectiveSpec.Vendor.ToLowerInvariant(), model.ManufacturerId);
+        }
+    }
+}
