@@ -1,0 +1,139 @@
+using ChipRegistry.Domain.Catalog;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Facilities;
+using ChipRegistry.Domain.Licences;
+using ChipRegistry.Domain.Organisations;
+using NodaTime;
+
+namespace ChipRegistry.Domain.Assemblies;
+
+public sealed record RegisterAssembly(string AssemblyId, AssemblyKind Kind, string Serial, string Country, Actor Actor, Instant At);
+
+public sealed record PackChipsIntoAssembly(Guid EventId, string AssemblyId, IReadOnlyList<string> ChipIds, Actor Actor, Instant At);
+
+public sealed record UnpackChipsFromAssembly(Guid EventId, string AssemblyId, IReadOnlyList<string> ChipIds, Actor Actor, Instant At);
+
+/// <summary>
+/// Ship an assembly and every chip in it. <see cref="Models"/> holds the effective spec of each packed chip's model
+/// (by model id); the licence context is shared and counts every packed chip as this shipment's quantity.
+/// </summary>
+public sealed record ShipAssembly(
+    Guid EventId, string AssemblyId, string DestinationCountry, string ConsigneeId, string EndUserId, string BillToId, string ShipToId,
+    string PayerId, string? AuthorisationNumber, IReadOnlyDictionary<string, AcceleratorSpec> Models,
+    PartyJurisdiction Consignee, PartyJurisdiction EndUser, Licence? Licence, ExportNotification? Notification, int AlreadyShippedUnderLicence,
+    Actor Actor, Instant At);
+
+public sealed record ReceiveAssembly(Guid EventId, string AssemblyId, string Country, Actor Actor, Instant At);
+
+public sealed record InstallAssembly(Guid EventId, string AssemblyId, Facility Facility, string ClusterId, string Rack, Actor Actor, Instant At);
+
+/// <summary>
+/// Assembly decisions. Acting on an assembly acts on every chip packed in it: each chip's own lifecycle decides
+/// its event (holds, licence checks…), and the result is one list of events per stream, to be appended in one
+/// transaction. If any chip refuses, the whole command is rejected and nothing is produced.
+/// </summary>
+public static class AssemblyDecisions
+{
+    private static Decision<StreamEvents> Error(string code, string message) => Decision<StreamEvents>.Reject(code, message);
+
+    public static Decision<IAssemblyEvent> Decide(RegisterAssembly c, Assembly? state)
+    {
+        if (c.Actor.Kind is not (OrganisationKind.Integrator or OrganisationKind.Manufacturer)) return new DomainError("not_integrator", "an integrator or manufacturer registers assemblies");
+        if (state is not null) return new DomainError("assembly_already_registered", $"assembly '{c.AssemblyId}' is already registered");
+        if (string.IsNullOrWhiteSpace(c.Serial)) return new DomainError("invalid_assembly", "an assembly has a serial");
+        if (!Countries.IsAlpha2(c.Country)) return new DomainError("invalid_country", $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        return Decision<IAssemblyEvent>.Accept(new AssemblyRegistered(c.AssemblyId, c.Kind, c.Serial, c.Country, c.Actor.OrganisationId, c.At));
+    }
+
+    public static Decision<StreamEvents> Decide(PackChipsIntoAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
+    {
+        if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
+        if (state!.Stage != AssemblyStage.InStock) return Error("assembly_not_in_stock", $"assembly {state.Id} is {state.Stage}");
+        if (c.ChipIds.Count == 0 || c.ChipIds.Distinct().Count() != c.ChipIds.Count) return Error("invalid_chip_list", "name each chip once");
+        return FanOut(c.EventId, state, c.ChipIds, chips,
+            (id, chip) => new PackChip(id, chip, state.Id, c.Actor, c.At),
+            c.ChipIds.Select(chip => (IDomainEvent)new AssemblyChipPacked(state.Id, chip, c.Actor.OrganisationId, c.At)).ToList());
+    }
+
+    public static Decision<StreamEvents> Decide(UnpackChipsFromAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
+    {
+        if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
+        if (state!.Stage != AssemblyStage.InStock) return Error("assembly_not_in_stock", $"assembly {state.Id} is {state.Stage}");
+        if (c.ChipIds.FirstOrDefault(id => !state.ChipIds.Contains(id)) is { } stranger) return Error("chip_not_in_assembly", $"chip {stranger} is not in assembly {state.Id}");
+        return FanOut(c.EventId, state, c.ChipIds, chips,
+            (id, chip) => new UnpackChip(id, chip, state.Id, c.Actor, c.At),
+            c.ChipIds.Select(chip => (IDomainEvent)new AssemblyChipUnpacked(state.Id, chip, c.Actor.OrganisationId, c.At)).ToList());
+    }
+
+    public static Decision<StreamEvents> Decide(ShipAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
+    {
+        if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
+        if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
+        if (!Countries.IsAlpha2(c.DestinationCountry)) return Error("invalid_country", $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
+        if (state.ChipIds.FirstOrDefault(id => !chips.ContainsKey(id)) is { } unknown) return Error("chip_state_missing", $"no state given for packed chip {unknown}");
+        var missingModel = state.ChipIds.Select(id => chips[id].ModelId ?? "").FirstOrDefault(m => !c.Models.ContainsKey(m));
+        if (missingModel is not null) return Error("model_spec_missing", $"no spec given for model '{missingModel}'");
+        return FanOut(c.EventId, state, state.ChipIds, chips,
+            (id, chip) => new ShipChip(id, chip, c.DestinationCountry, c.ConsigneeId, c.EndUserId, c.BillToId, c.ShipToId, c.PayerId, c.AuthorisationNumber,
+                new ShipmentContext(c.Models[chips[chip].ModelId ?? ""],
+                    c.Consignee, c.EndUser, c.Licence, c.Notification, c.AlreadyShippedUnderLicence, state.ChipIds.Count),
+                c.Actor, c.At, ViaAssembly: state.Id),
+            [new AssemblyShipped(state.Id, c.DestinationCountry, c.ConsigneeId, c.EndUserId, c.BillToId, c.ShipToId, c.PayerId, c.AuthorisationNumber,
+                state.ChipIds.ToArray(), c.Actor.OrganisationId, c.At)]);
+    }
+
+    public static Decision<StreamEvents> Decide(ReceiveAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
+    {
+        if (Guard(state, c.AssemblyId, c.Actor, state?.ConsigneeId ?? state?.CustodianId) is { } error) return error;
+        if (state!.Stage != AssemblyStage.InTransit) return Error("assembly_not_in_transit", $"assembly {state.Id} is {state.Stage}");
+        return FanOut(c.EventId, state, state.ChipIds, chips,
+            (id, chip) => new ReceiveChip(id, chip, c.Country, c.Actor, c.At, ViaAssembly: state.Id),
+            [new AssemblyReceived(state.Id, c.Country, c.Actor.OrganisationId, c.At)]);
+    }
+
+    public static Decision<StreamEvents> Decide(InstallAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
+    {
+        if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
+        if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
+        if (c.Facility.OperatorId != c.Actor.OrganisationId) return Error("not_facility_operator", $"{c.Facility.Id} is operated by {c.Facility.OperatorId}");
+        return FanOut(c.EventId, state, state.ChipIds, chips,
+            (id, chip) => new InstallChip(id, chip, c.Facility, c.ClusterId, c.Rack, c.Actor, c.At, ViaAssembly: state.Id),
+            [new AssemblyInstalled(state.Id, c.Facility.Id, c.ClusterId, c.Rack, c.Actor.OrganisationId, c.At)]);
+    }
+
+    private static string Snake(AssemblyStage stage) => stage switch
+    {
+        AssemblyStage.InStock => "in_stock",
+        AssemblyStage.InTransit => "in_transit",
+        AssemblyStage.Installed => "installed",
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, null),
+    };
+
+    /// <summary>Assembly commands come from the assembly's custodian (or, for a receipt, its consignee).</summary>
+    private static Decision<StreamEvents>? Guard(Assembly? state, string assemblyId, Actor actor, string? rightful)
+    {
+        if (state is null) return Error("assembly_not_registered", $"assembly '{assemblyId}' is not registered");
+        if (actor.OrganisationId != rightful) return Error("not_custodian", $"only {rightful} acts on assembly {state.Id} now");
+        return null;
+    }
+
+    private static Decision<StreamEvents> FanOut(
+        Guid seed, Assembly assembly, IReadOnlyList<string> chipIds, IReadOnlyDictionary<string, ChipState> chips,
+        Func<Guid, string, IChipCommand> commandFor, IReadOnlyList<IDomainEvent> assemblyEvents)
+    {
+        var streams = new List<StreamEvents> { new(StreamId.Assembly(assembly.Id), assemblyEvents) };
+        foreach (var chipId in chipIds)
+        {
+            var state = chips.GetValueOrDefault(chipId) ?? ChipState.Initial(chipId);
+            var decision = ChipDecisions.Decide(commandFor(DeterministicIds.Derive(seed, $"chip/{chipId}"), chipId), state);
+            if (!decision.IsAccepted) return Error(decision.Error!.Code, $"chip {chipId}: {decision.Error.Message}");
+            if (decision.Events.OfType<ChipObserved>().FirstOrDefault() is { } observed)
+            {
+                return Error("chip_custody_mismatch", $"chip {chipId} does not follow assembly {assembly.Id} ({observed.ConflictCode})");
+            }
+            streams.Add(new StreamEvents(StreamId.Chip(chipId), decision.Events.Cast<IDomainEvent>().ToList()));
+        }
+        return Decision<StreamEvents>.Accept(streams);
+    }
+}

@@ -1,0 +1,92 @@
+using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Organisations;
+using NodaTime;
+
+namespace ChipRegistry.Domain.Catalog;
+
+public sealed record SpecRevision(int Revision, AcceleratorSpec Spec, string RecordedBy, Instant OccurredAt);
+
+public sealed record AgencyFinding(AcceleratorSpec Spec, string Finding, string AgencyId, Instant OccurredAt);
+
+/// <summary>
+/// A registered model: the manufacturer's spec history and the agency's latest finding.
+/// <see cref="EffectiveSpec"/> is what every rule reads: an agency finding overrides the manufacturer.
+/// </summary>
+public sealed record AcceleratorModel(
+    string ModelId,
+    string ManufacturerId,
+    IReadOnlyList<SpecRevision> Revisions,
+    AgencyFinding? Finding)
+{
+    public bool Equals(AcceleratorModel? other) =>
+        other is not null
+        && (ModelId, ManufacturerId, Finding) == (other.ModelId, other.ManufacturerId, other.Finding)
+        && Revisions.SequenceEqual(other.Revisions);
+
+    public override int GetHashCode() => HashCode.Combine(ModelId, Revisions.Count);
+
+    public SpecRevision Current => Revisions[^1];
+
+    public AcceleratorSpec ManufacturerSpec => Current.Spec;
+
+    public AcceleratorSpec EffectiveSpec => Finding?.Spec ?? ManufacturerSpec;
+
+    /// <summary>The spec in force at an instant (for "was this legal then?"), or null before registration.</summary>
+    public AcceleratorSpec? EffectiveSpecAt(Instant at)
+    {
+        var manufacturer = Revisions.LastOrDefault(r => r.OccurredAt <= at)?.Spec;
+        return Finding is not null && Finding.OccurredAt <= at ? Finding.Spec : manufacturer;
+    }
+
+    /// <summary>Null before the model is registered.</summary>
+    public static AcceleratorModel? Evolve(AcceleratorModel? state, IAcceleratorModelEvent e) => e switch
+    {
+        AcceleratorModelRegistered r => new AcceleratorModel(r.ModelId, r.ManufacturerId, [new SpecRevision(1, r.Spec, r.RecordedBy, r.OccurredAt)], null),
+        AcceleratorSpecRevised r when state is not null => state with { Revisions = [.. state.Revisions, new SpecRevision(r.Revision, r.Spec, r.RecordedBy, r.OccurredAt)] },
+        AcceleratorSpecFindingRecorded f when state is not null => state with { Finding = new AgencyFinding(f.Spec, f.Finding, f.RecordedBy, f.OccurredAt) },
+        _ => throw new InvalidOperationException($"{e.GetType().Name} cannot apply to {(state is null ? "an unregistered model" : state.ModelId)}"),
+    };
+
+    public static AcceleratorModel? Fold(IEnumerable<IAcceleratorModelEvent> events) => events.Aggregate((AcceleratorModel?)null, Evolve);
+}
+
+public sealed record RegisterAcceleratorModel(AcceleratorSpec Spec, Actor Actor, Instant At);
+
+public sealed record ReviseAcceleratorSpec(string ModelId, AcceleratorSpec Spec, string Note, Actor Actor, Instant At);
+
+public sealed record RecordSpecFinding(string ModelId, AcceleratorSpec Spec, string Finding, Actor Actor, Instant At);
+
+public static class AcceleratorModelDecisions
+{
+    private static DomainError? SpecProblems(AcceleratorSpec spec, string modelId)
+    {
+        if (spec.ModelId != modelId) return new("model_id_mismatch", $"spec is for '{spec.ModelId}', not '{modelId}'");
+        var problems = spec.Problems();
+        return problems.Count > 0 ? new DomainError("invalid_spec", string.Join("; ", problems)) : null;
+    }
+
+    public static Decision<IAcceleratorModelEvent> Decide(RegisterAcceleratorModel c, AcceleratorModel? state)
+    {
+        if (c.Actor.Kind != OrganisationKind.Manufacturer) return new DomainError("not_manufacturer", "only a manufacturer registers a model");
+        if (state is not null) return new DomainError("model_already_registered", $"model '{state.ModelId}' is already registered");
+        if (SpecProblems(c.Spec, c.Spec.ModelId) is { } error) return error;
+        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorModelRegistered(c.Spec.ModelId, c.Actor.OrganisationId, c.Spec, c.Actor.OrganisationId, c.At));
+    }
+
+    public static Decision<IAcceleratorModelEvent> Decide(ReviseAcceleratorSpec c, AcceleratorModel? state)
+    {
+        if (state is null) return new DomainError("model_not_registered", $"model '{c.ModelId}' is not registered");
+        if (c.Actor.OrganisationId != state.ManufacturerId) return new DomainError("not_model_manufacturer", "only the model's manufacturer revises its spec");
+        if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
+        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecRevised(state.ModelId, state.Current.Revision + 1, c.Spec, c.Note, c.Actor.OrganisationId, c.At));
+    }
+
+    public static Decision<IAcceleratorModelEvent> Decide(RecordSpecFinding c, AcceleratorModel? state)
+    {
+        if (!c.Actor.IsAgency) return new DomainError("not_agency", "only an agency records a spec finding");
+        if (state is null) return new DomainError("model_not_registered", $"model '{c.ModelId}' is not registered");
+        if (string.IsNullOrWhiteSpace(c.Finding)) return new DomainError("finding_required", "a finding states what was found");
+        if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
+        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecFindingRecorded(state.ModelId, c.Spec, c.Finding, c.Actor.OrganisationId, c.At));
+    }
+}

@@ -1,0 +1,20 @@
+using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Organisations;
+using NodaTime;
+using static ChipRegistry.Domain.Chips.ChipErrors;
+
+namespace ChipRegistry.Domain.Chips;
+
+public sealed record RegisterChip(Guid EventId, string ChipId, string ModelId, string LotId, string Country, Actor Actor, Instant At) : IChipCommand;
+
+public static partial class ChipDecisions
+{
+    private static Decision<IChipEvent> Register(RegisterChip c, ChipState s)
+    {
+        if (c.Actor.Kind != OrganisationKind.Manufacturer) return Error(NotManufacturer, "only a manufacturer registers the chips it made");
+        if (s.Stage != ChipStage.Unregistered) return Error(ChipAlreadyRegistered, $"chip {s.ChipId} is already registered");
+        if (string.IsNullOrWhiteSpace(c.ModelId) || string.IsNullOrWhiteSpace(c.LotId)) return Error(InvalidChip, "a chip has a model and a lot");
+        if (!Countries.IsAlpha2(c.Country)) return Error(InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        return Accepted(new ChipFabricated(c.EventId, s.ChipId, c.ModelId, Who(c), c.LotId, c.Country, Who(c), c.At));
+    }
+}

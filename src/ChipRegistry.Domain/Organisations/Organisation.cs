@@ -1,0 +1,140 @@
+using ChipRegistry.Domain.Common;
+using NodaTime;
+
+namespace ChipRegistry.Domain.Organisations;
+
+/// <summary>One effective-dated parent link: from <see cref="From"/> on, the direct parent is <see cref="ParentId"/>.</summary>
+public sealed record ParentLink(LocalDate From, string? ParentId);
+
+public sealed record Organisation(
+    string Id,
+    string Name,
+    OrganisationKind Kind,
+    string Country,
+    LocalDate FoundedOn,
+    IReadOnlyList<ParentLink> ParentHistory)
+{
+    public bool Equals(Organisation? other) =>
+        other is not null
+        && (Id, Name, Kind, Country, FoundedOn) == (other.Id, other.Name, other.Kind, other.Country, other.FoundedOn)
+        && ParentHistory.SequenceEqual(other.ParentHistory);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Kind, ParentHistory.Count);
+
+    /// <summary>The direct parent on a date: the latest link effective on or before it (ties: the later event wins).</summary>
+    public string? ParentOn(LocalDate date) => ParentHistory.LastOrDefault(l => l.From <= date)?.ParentId;
+
+    public static Organisation? Evolve(Organisation? state, IOrganisationEvent e) => e switch
+    {
+        OrganisationRegistered r => new Organisation(r.OrganisationId, r.Name, r.Kind, r.Country, r.FoundedOn, []),
+        OrganisationParentChanged p when state is not null => state with
+        {
+            ParentHistory = [.. state.ParentHistory.Append(new ParentLink(p.EffectiveFrom, p.ParentId)).OrderBy(l => l.From)],
+        },
+        _ => throw new InvalidOperationException($"{e.GetType().Name} cannot apply to {(state is null ? "an unregistered organisation" : state.Id)}"),
+    };
+
+    public static Organisation? Fold(IEnumerable<IOrganisationEvent> events) => events.Aggregate((Organisation?)null, Evolve);
+}
+
+/// <summary>Where an organisation is, and where its ultimate parent is, on a date (the inputs of the destination rules).</summary>
+public sealed record PartyJurisdiction(string OrganisationId, string Country, string UltimateParentId, string UltimateParentCountry);
+
+/// <summary>An immutable snapshot of the organisations a decision may need to consult (parent chains).</summary>
+public sealed class OrganisationDirectory
+{
+    private readonly IReadOnlyDictionary<string, Organisation> organisations;
+
+    public OrganisationDirectory(IEnumerable<Organisation> organisations) =>
+        this.organisations = organisations.ToDictionary(o => o.Id);
+
+    public static OrganisationDirectory Empty { get; } = new([]);
+
+    public Organisation? Find(string id) => organisations.GetValueOrDefault(id);
+
+    public IEnumerable<Organisation> All => organisations.Values;
+
+    public OrganisationDirectory With(Organisation organisation) =>
+        new(organisations.Values.Where(o => o.Id != organisation.Id).Append(organisation));
+
+    /// <summary>The chain of parents above an organisation on a date, nearest first; stops at a repeat.</summary>
+    public IReadOnlyList<string> ParentChain(string id, LocalDate date)
+    {
+        var chain = new List<string>();
+        var seen = new HashSet<string> { id };
+        var current = Find(id)?.ParentOn(date);
+        while (current is not null && seen.Add(current))
+        {
+            chain.Add(current);
+            current = Find(current)?.ParentOn(date);
+        }
+        return chain;
+    }
+
+    public string UltimateParentId(string id, LocalDate date) => ParentChain(id, date) is { Count: > 0 } chain ? chain[^1] : id;
+
+    public PartyJurisdiction? Jurisdiction(string id, LocalDate date)
+    {
+        if (Find(id) is not { } organisation) return null;
+        var ultimate = UltimateParentId(id, date);
+        return new PartyJurisdiction(id, organisation.Country, ultimate, Find(ultimate)?.Country ?? organisation.Country);
+    }
+}
+
+public sealed record RegisterOrganisation(string OrganisationId, string Name, OrganisationKind Kind, string Country, LocalDate FoundedOn, Actor Actor, Instant At);
+
+public sealed record ChangeOrganisationParent(string OrganisationId, string? ParentId, LocalDate EffectiveFrom, Actor Actor, Instant At);
+
+public static class OrganisationDecisions
+{
+    public static Decision<IOrganisationEvent> Decide(RegisterOrganisation c, Organisation? state)
+    {
+        if (c.Actor.Kind != OrganisationKind.Registry) return new DomainError("not_registry_admin", "only the registry's administrator registers organisations");
+        if (state is not null) return new DomainError("organisation_already_registered", $"organisation '{c.OrganisationId}' is already registered");
+        if (string.IsNullOrWhiteSpace(c.OrganisationId) || string.IsNullOrWhiteSpace(c.Name)) return new DomainError("invalid_organisation", "id and name are required");
+        if (c.Kind == OrganisationKind.Registry) return new DomainError("invalid_organisation", "the registry organisation is built in");
+        if (!Countries.IsAlpha2(c.Country)) return new DomainError("invalid_country", $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        return Decision<IOrganisationEvent>.Accept(new OrganisationRegistered(c.OrganisationId, c.Name, c.Kind, c.Country, c.FoundedOn, c.Actor.OrganisationId, c.At));
+    }
+
+    /// <summary>
+    /// A parent change is rejected with <c>parent_cycle</c> if, on its effective date or on any later date on which
+    /// some parent link in the directory changes, the chain above the organisation would come back to it.
+    /// </summary>
+    public static Decision<IOrganisationEvent> Decide(ChangeOrganisationParent c, Organisation? state, OrganisationDirectory directory)
+    {
+        if (state is null) return new DomainError("organisation_not_registered", $"organisation '{c.OrganisationId}' is not registered");
+        var permitted = c.Actor.OrganisationId == state.Id || c.Actor.Kind is OrganisationKind.Registry or OrganisationKind.Agency;
+        if (!permitted) return new DomainError("not_permitted", "only the organisation itself, the registry or an agency records its parent");
+        if (c.ParentId is not null && directory.Find(c.ParentId) is null) return new DomainError("parent_not_registered", $"parent '{c.ParentId}' is not registered");
+        if (c.ParentId == state.Id) return new DomainError("parent_cycle", "an organisation cannot be its own parent");
+
+        var changed = new OrganisationParentChanged(state.Id, c.ParentId, c.EffectiveFrom, c.Actor.OrganisationId, c.At);
+        var hypothetical = directory.With(Organisation.Evolve(state, changed)!);
+        var dates = hypothetical.All.SelectMany(o => o.ParentHistory).Select(l => l.From)
+            .Where(d => d >= c.EffectiveFrom).Append(c.EffectiveFrom).Distinct().Order();
+        foreach (var date in dates)
+        {
+            var cycle = CycleThrough(hypothetical, state.Id, date);
+            if (cycle is not null)
+            {
+                return new DomainError("parent_cycle", $"on {date:yyyy-MM-dd} the parent chain would loop: {string.Join(" -> ", cycle)}");
+            }
+        }
+        return Decision<IOrganisationEvent>.Accept(changed);
+    }
+
+    private static IReadOnlyList<string>? CycleThrough(OrganisationDirectory directory, string id, LocalDate date)
+    {
+        var path = new List<string> { id };
+        var current = directory.Find(id)?.ParentOn(date);
+        while (current is not null)
+        {
+            path.Add(current);
+            if (current == id) return path;
+            if (path.Count > directory.All.Count() + 1) return null; // a loop above, not through, this organisation
+            current = directory.Find(current)?.ParentOn(date);
+        }
+        return null;
+    }
+}
