@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Licences;
 using NodaTime;
@@ -16,14 +17,6 @@ public enum MissingKind
 {
     Lost,
     Stolen,
-}
-
-public enum SignatureResult
-{
-    Valid,
-    Invalid,
-    Unsigned,
-    KeyNotValid,
 }
 
 /// <summary>The manufacturer made the chip (in a lot); it is owner and custodian.</summary>

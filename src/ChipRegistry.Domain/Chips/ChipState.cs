@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Attestations;
 using System.Collections.Immutable;
 using ChipRegistry.Domain.Licences;
 using NodaTime;

@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;

@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Chips;
 using static ChipRegistry.Domain.Tests.Chips.ChipWorld;
 

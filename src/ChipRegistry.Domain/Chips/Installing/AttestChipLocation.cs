@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Common;
 using NodaTime;
 using static ChipRegistry.Domain.Chips.ChipErrors;
