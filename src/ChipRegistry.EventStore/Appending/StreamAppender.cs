@@ -5,14 +5,18 @@ using NpgsqlTypes;
 namespace ChipRegistry.EventStore;
 
 /// <summary>
-/// Appends to one or many existing-or-new streams through the schema's append_events function:
-/// one round trip when no inline projection runs (the function checks, draws numbers and
-/// inserts in one statement), otherwise one round trip plus the projections' own, then commit.
+/// Appends to one or many existing-or-new streams through the schema's append_to_stream (one
+/// stream) or append_events (many) function: one round trip when no inline projection runs (the
+/// function checks, draws numbers and inserts in one call), otherwise one round trip plus the
+/// projections' own, then commit.
 /// </summary>
 internal sealed class StreamAppender(StoreContext context)
 {
-    private readonly string sql =
+    private readonly string multiSql =
         $"select append_status, stream_versions, conflict_streams, seq_ids, recorded, replay from {context.Schema.Quoted}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+    private readonly string singleSql =
+        $"select append_status, stream_version, seq_ids, recorded, replay from {context.Schema.Quoted}.append_to_stream($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, AppendMetadata metadata, CancellationToken cancellationToken)
     {
@@ -37,11 +41,21 @@ internal sealed class StreamAppender(StoreContext context)
     private async Task<AppendResult> AppendAsync(NpgsqlConnection connection, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
     {
         await using var transaction = context.Projections.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.StreamKeys });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = request.StreamTypes });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = request.Expected });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = request.EventStreams });
+        var single = request.StreamKeys.Length == 1;
+        await using var command = new NpgsqlCommand(single ? singleSql : multiSql, connection, transaction);
+        if (single)
+        {
+            command.Parameters.Add(Text(request.StreamKeys[0]));
+            command.Parameters.Add(Text(request.StreamTypes[0]));
+            command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.Expected[0] });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.StreamKeys });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = request.StreamTypes });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = request.Expected });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = request.EventStreams });
+        }
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, TypedValue = request.EventIds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.EventTypes });
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = request.EventData });
@@ -63,11 +77,22 @@ internal sealed class StreamAppender(StoreContext context)
         {
             await reader.ReadAsync(cancellationToken);
             status = reader.GetString(0);
-            versions = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
-            conflicting = reader.IsDBNull(2) ? null : reader.GetFieldValue<int[]>(2);
-            seqIds = reader.IsDBNull(3) ? null : reader.GetFieldValue<long[]>(3);
-            recorded = reader.GetFieldValue<DateTime>(4);
-            replay = reader.IsDBNull(5) ? null : reader.GetFieldValue<string>(5);
+            if (single)
+            {
+                versions = reader.IsDBNull(1) ? null : [reader.GetInt64(1)];
+                conflicting = status == "conflict" ? [1] : null;
+                seqIds = reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2);
+                recorded = reader.GetFieldValue<DateTime>(3);
+                replay = reader.IsDBNull(4) ? null : reader.GetFieldValue<string>(4);
+            }
+            else
+            {
+                versions = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
+                conflicting = reader.IsDBNull(2) ? null : reader.GetFieldValue<int[]>(2);
+                seqIds = reader.IsDBNull(3) ? null : reader.GetFieldValue<long[]>(3);
+                recorded = reader.GetFieldValue<DateTime>(4);
+                replay = reader.IsDBNull(5) ? null : reader.GetFieldValue<string>(5);
+            }
         }
 
         switch (status)

@@ -241,3 +241,98 @@ begin
     append_status := 'appended';
 end
 $$;
+
+-- The single-stream append: the common case gets its own function because one statement that
+-- moves the stream's version (an UPDATE guarded by the expected version, or an insert for a new
+-- stream) does the lock, the read and the check at once; the set-wise function needs several
+-- statements per call, which costs a single append about four times its server time.
+-- Same order as below: claim key, move the version (or report the conflict), pg_current_xact_id(),
+-- then draw sequence numbers and insert.
+create function {schema}.append_to_stream(
+    p_stream_key          text,
+    p_stream_type         text,
+    p_expected            bigint,
+    p_event_ids           uuid[],
+    p_event_types         text[],
+    p_event_data          jsonb[],
+    p_occurred_at         timestamptz[],
+    p_correlation_id      text,
+    p_causation_id        text,
+    p_acting_organisation text,
+    p_idempotency_key     text,
+    p_request_hash        bytea,
+    p_notify_channel      text,
+    out append_status     text,
+    out stream_version    bigint,
+    out seq_ids           bigint[],
+    out recorded          timestamptz,
+    out replay            jsonb)
+language plpgsql as $$
+declare
+    v_count    int := cardinality(p_event_ids);
+    v_previous bigint;
+begin
+    recorded := now();
+
+    if p_idempotency_key is not null then
+        select c.claim_status, c.claim_result into append_status, replay
+        from {schema}.claim_idempotency_key(p_acting_organisation, p_idempotency_key, p_request_hash) c;
+        if append_status <> 'claimed' then
+            return;
+        end if;
+    end if;
+
+    if p_expected = -1 then
+        insert into {schema}.streams as s (key, type, version, created_at, updated_at)
+        values (p_stream_key, p_stream_type, v_count, recorded, recorded)
+        on conflict (key) do update set version = s.version + v_count, updated_at = recorded
+        returning s.version - v_count into v_previous;
+    elsif p_expected = 0 then
+        insert into {schema}.streams (key, type, version, created_at, updated_at)
+        values (p_stream_key, p_stream_type, v_count, recorded, recorded)
+        on conflict (key) do nothing;
+        if found then
+            v_previous := 0;
+        end if;
+    else
+        update {schema}.streams s
+        set version = s.version + v_count, updated_at = recorded
+        where s.key = p_stream_key and s.version = p_expected
+        returning s.version - v_count into v_previous;
+    end if;
+
+    if v_previous is null then
+        select coalesce(max(s.version), 0) into stream_version from {schema}.streams s where s.key = p_stream_key;
+        if p_idempotency_key is not null then
+            delete from {schema}.idempotency_keys k
+            where k.organisation = p_acting_organisation and k.key = p_idempotency_key;
+        end if;
+        append_status := 'conflict';
+        return;
+    end if;
+
+    perform pg_current_xact_id();
+    with inserted as (
+        insert into {schema}.events (seq_id, event_id, stream_key, version, type, data, occurred_at,
+            recorded_at, correlation_id, causation_id, acting_organisation, idempotency_key)
+        select nextval('{schema}.events_seq_id'), e.event_id, p_stream_key, v_previous + e.ord, e.type, e.data,
+               e.occurred_at, recorded, p_correlation_id, p_causation_id, p_acting_organisation, p_idempotency_key
+        from unnest(p_event_ids, p_event_types, p_event_data, p_occurred_at) with ordinality as e(event_id, type, data, occurred_at, ord)
+        order by e.ord
+        returning seq_id, version)
+    select array_agg(i.seq_id order by i.version) into seq_ids from inserted i;
+    stream_version := v_previous + v_count;
+
+    if p_idempotency_key is not null then
+        update {schema}.idempotency_keys k
+        set result = jsonb_build_object('stream_keys', array[p_stream_key], 'stream_versions', array[stream_version], 'seq_ids', seq_ids, 'recorded', recorded)
+        where k.organisation = p_acting_organisation and k.key = p_idempotency_key;
+    end if;
+
+    if p_notify_channel is not null then
+        perform pg_notify(p_notify_channel, seq_ids[v_count]::text);
+    end if;
+
+    append_status := 'appended';
+end
+$$;
