@@ -312,15 +312,21 @@ begin
     end if;
 
     perform pg_current_xact_id();
-    with inserted as (
+    if v_count = 1 then
+        -- The usual case, without unnest and aggregation: a plain INSERT ... VALUES.
         insert into {schema}.events (seq_id, event_id, stream_key, version, type, data, occurred_at,
             recorded_at, correlation_id, causation_id, acting_organisation, idempotency_key)
-        select nextval('{schema}.events_seq_id'), e.event_id, p_stream_key, v_previous + e.ord, e.type, e.data,
+        values (nextval('{schema}.events_seq_id'), p_event_ids[1], p_stream_key, v_previous + 1, p_event_types[1], p_event_data[1],
+            p_occurred_at[1], recorded, p_correlation_id, p_causation_id, p_acting_organisation, p_idempotency_key)
+        returning array[seq_id] into seq_ids;
+    else
+        seq_ids := array(select nextval('{schema}.events_seq_id') from generate_series(1, v_count));
+        insert into {schema}.events (seq_id, event_id, stream_key, version, type, data, occurred_at,
+            recorded_at, correlation_id, causation_id, acting_organisation, idempotency_key)
+        select e.seq_id, e.event_id, p_stream_key, v_previous + e.ord, e.type, e.data,
                e.occurred_at, recorded, p_correlation_id, p_causation_id, p_acting_organisation, p_idempotency_key
-        from unnest(p_event_ids, p_event_types, p_event_data, p_occurred_at) with ordinality as e(event_id, type, data, occurred_at, ord)
-        order by e.ord
-        returning seq_id, version)
-    select array_agg(i.seq_id order by i.version) into seq_ids from inserted i;
+        from unnest(seq_ids, p_event_ids, p_event_types, p_event_data, p_occurred_at) with ordinality as e(seq_id, event_id, type, data, occurred_at, ord);
+    end if;
     stream_version := v_previous + v_count;
 
     if p_idempotency_key is not null then
