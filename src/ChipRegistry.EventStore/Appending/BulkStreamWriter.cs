@@ -6,8 +6,8 @@ namespace ChipRegistry.EventStore;
 /// <summary>
 /// Creates many new streams in one transaction. COPY cannot resolve conflicts, so the events go
 /// by binary COPY into a temporary staging table, then one set-based insert creates the streams
-/// (in key order, so two overlapping batches queue instead of deadlocking) and reports the keys
-/// that already existed; only when there are none are the events moved into the events table.
+/// and detects those that already existed; only when there are none are the events moved into
+/// the events table, by one INSERT ... SELECT.
 /// </summary>
 internal sealed class BulkStreamWriter(StoreContext context)
 {
@@ -49,7 +49,6 @@ internal sealed class BulkStreamWriter(StoreContext context)
             set local work_mem = '256MB';
             create temporary table {Stage} (
                 ordinal     bigint      not null,
-                stream_no   bigint      not null,
                 stream_key  text        not null,
                 version     bigint      not null,
                 event_id    uuid        not null,
@@ -112,7 +111,7 @@ internal sealed class BulkStreamWriter(StoreContext context)
         long streamNo = 0, ordinal = 0;
         var serializer = context.Serializer;
         await using (var writer = await connection.BeginBinaryImportAsync(
-            $"copy {Stage} (ordinal, stream_no, stream_key, version, event_id, type, data, occurred_at) from stdin (format binary)", cancellationToken))
+            $"copy {Stage} (ordinal, stream_key, version, event_id, type, data, occurred_at) from stdin (format binary)", cancellationToken))
         {
             await foreach (var stream in streams.WithCancellation(cancellationToken))
             {
@@ -134,7 +133,6 @@ internal sealed class BulkStreamWriter(StoreContext context)
                     hash?.Add(occurred.Ticks);
                     await writer.StartRowAsync(cancellationToken);
                     await writer.WriteAsync(++ordinal, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(streamNo, NpgsqlDbType.Bigint, cancellationToken);
                     await writer.WriteAsync(stream.StreamKey, NpgsqlDbType.Text, cancellationToken);
                     await writer.WriteAsync(++version, NpgsqlDbType.Bigint, cancellationToken);
                     await writer.WriteAsync(e.EventId ?? Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellationToken);
@@ -169,61 +167,95 @@ internal sealed class BulkStreamWriter(StoreContext context)
     }
 
     /// <summary>
-    /// One statement: the streams are inserted in key order; a key given twice in the request,
-    /// or a stream that already exists, comes back as a row, and the caller throws.
+    /// Creates the staged streams in key order, so two overlapping batches queue on their first
+    /// shared key instead of deadlocking. The usual case, no stream exists yet, is one plain
+    /// INSERT ... SELECT: an ON CONFLICT insert costs a speculative-insertion lock per row, three
+    /// times the plain insert for 100,000 streams. When the plain insert meets an existing
+    /// stream (unique violation of this statement, whose meaning we know without reading the
+    /// message), it is rolled back to a savepoint and the ON CONFLICT DO NOTHING RETURNING insert
+    /// names every existing stream; the caller gets the typed conflict, never the 23505.
     /// </summary>
     private async Task CreateStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        // Every append declares its xid before it draws sequence numbers (the daemon's gap rule).
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_current_xact_id()"));
-        var create = new NpgsqlBatchCommand(
+        const string savepoint = "create_streams";
+        await transaction.SaveAsync(savepoint, cancellationToken);
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            // Every append declares its xid before it draws sequence numbers (the daemon's gap rule).
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_current_xact_id()"));
+            var create = new NpgsqlBatchCommand(
+                $"""
+                with grouped as materialized (
+                    select stream_key, count(*) as events, max(version) as version
+                    from {Stage}
+                    group by stream_key),
+                created as (
+                    insert into {Schema}.streams (key, type, version, created_at, updated_at)
+                    select g.stream_key, $1, g.events, now(), now()
+                    from grouped g
+                    where g.events = g.version
+                    order by g.stream_key)
+                select stream_key from grouped where events <> version order by 1
+                """);
+            create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
+            batch.BatchCommands.Add(create);
+            var duplicated = new List<string>();
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    duplicated.Add(reader.GetString(0));
+                }
+            }
+            if (duplicated.Count > 0)
+            {
+                // Each of a stream's NewStream entries numbers its events from 1, so a key given
+                // twice has more events than its highest version.
+                throw new ArgumentException($"A bulk append names {duplicated.Count} stream(s) more than once, e.g. '{duplicated[0]}'.");
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrors.UniqueViolation)
+        {
+            await transaction.RollbackAsync(savepoint, cancellationToken);
+            throw await NameExistingStreamsAsync(connection, transaction, streamType, cancellationToken);
+        }
+    }
+
+    /// <summary>The exact, slower form: ON CONFLICT DO NOTHING RETURNING key; keys missing from the result exist.</summary>
+    private async Task<StreamVersionConflictException> NameExistingStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
+    {
+        await using var create = new NpgsqlCommand(
             $"""
             with grouped as materialized (
-                select stream_key, count(*) as events, min(stream_no) as first_no, max(stream_no) as last_no
+                select stream_key, count(*) as events
                 from {Stage}
                 group by stream_key),
-            duplicated as (
-                select stream_key from grouped where first_no <> last_no),
             created as (
                 insert into {Schema}.streams (key, type, version, created_at, updated_at)
                 select g.stream_key, $1, g.events, now(), now()
                 from grouped g
-                where not exists (select from duplicated)
                 order by g.stream_key
                 on conflict (key) do nothing
                 returning key)
-            select true, stream_key from duplicated
-            union all
-            select false, g.stream_key
+            select g.stream_key
             from grouped g
-            where not exists (select from duplicated)
-              and not exists (select from created c where c.key = g.stream_key)
-            order by 2
-            """);
+            where not exists (select from created c where c.key = g.stream_key)
+            order by 1
+            """, connection, transaction);
         create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
-        batch.BatchCommands.Add(create);
-
-        var duplicated = new List<string>();
         var existing = new List<string>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await create.ExecuteReaderAsync(cancellationToken))
         {
-            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                (reader.GetBoolean(0) ? duplicated : existing).Add(reader.GetString(1));
+                existing.Add(reader.GetString(0));
             }
         }
-        if (duplicated.Count > 0)
-        {
-            throw new ArgumentException($"A bulk append names {duplicated.Count} stream(s) more than once, e.g. '{duplicated[0]}'.");
-        }
-        if (existing.Count > 0)
-        {
-            var actual = await StreamVersions.ReadAsync(connection, transaction, context.Schema, [.. existing], cancellationToken);
-            throw new StreamVersionConflictException(
-                [.. existing.Select(key => new StreamVersionConflict(key, ExpectedVersion.NoStream, actual.GetValueOrDefault(key)))]);
-        }
+        var actual = await StreamVersions.ReadAsync(connection, transaction, context.Schema, [.. existing], cancellationToken);
+        return new StreamVersionConflictException(
+            [.. existing.Select(key => new StreamVersionConflict(key, ExpectedVersion.NoStream, actual.GetValueOrDefault(key)))]);
     }
 
     private async Task InsertEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AppendMetadata metadata, CancellationToken cancellationToken)
