@@ -86,6 +86,20 @@ public sealed class MigrationTests(StoreFixture fixture) : IClassFixture<StoreFi
     }
 
     [Fact]
+    public async Task a_login_role_without_superuser_rights_migrates_appends_and_reads()
+    {
+        var connectionString = await fixture.Database.CreateLoginRoleAsync("app", TestContext.Current.CancellationToken);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = await PostgresEventStore.StartAsync(dataSource, fixture.Options(), TestContext.Current.CancellationToken);
+
+        await store.AppendAsync(new StreamAppend("thing-1", ExpectedVersion.NoStream, TestEvents.Registered("a")), TestEvents.By(), TestContext.Current.CancellationToken);
+        await store.StartStreamsAsync("thing", [new NewStream("thing-2", TestEvents.Registered("b"))], TestEvents.By(), TestContext.Current.CancellationToken);
+
+        Assert.Single(await store.ReadStreamAsync("thing-2", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.False(await fixture.ScalarAsync<bool>($"select rolsuper from pg_roles where rolname = '{new NpgsqlConnectionStringBuilder(connectionString).Username}'"));
+    }
+
+    [Fact]
     public void the_store_ships_its_schema_as_numbered_embedded_sql()
     {
         var migrations = EmbeddedMigrations.Store;
