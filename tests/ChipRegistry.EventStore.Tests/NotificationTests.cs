@@ -53,18 +53,45 @@ public sealed class NotificationTests(StoreFixture fixture) : IClassFixture<Stor
         await using var _ = listener;
 
         await store.AppendAsync(new StreamAppend("thing-1", ExpectedVersion.NoStream, TestEvents.Registered("a")), TestEvents.By(), Cancel);
-        // A marker notification on the same connection's channel proves delivery works and comes after anything the append sent.
-        await using (var marker = new NpgsqlCommand($"notify \"{store.NotificationChannel}_marker\"", listener))
-        {
-            await using var listenMarker = new NpgsqlCommand($"listen \"{store.NotificationChannel}_marker\"", listener);
-            await listenMarker.ExecuteNonQueryAsync(Cancel);
-            await marker.ExecuteNonQueryAsync(Cancel);
-        }
-        if (received.Count == 0)
-        {
-            await listener.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
-        }
+        await DrainAsync(listener, received, store.NotificationChannel);
 
         Assert.Equal([$"{store.NotificationChannel}_marker"], received);
+    }
+
+    [Fact]
+    public async Task notifications_are_throttled_per_process()
+    {
+        var options = fixture.Options();
+        var store = await fixture.StartStoreAsync(new EventStoreOptions(options.EventTypes) { Schema = options.Schema, NotifyInterval = TimeSpan.FromHours(1) });
+        var (listener, received) = await ListenAsync(store.NotificationChannel);
+        await using var _ = listener;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await store.AppendAsync(new StreamAppend($"thing-{i}", ExpectedVersion.NoStream, TestEvents.Registered("a")), TestEvents.By(), Cancel);
+        }
+        await DrainAsync(listener, received, store.NotificationChannel);
+
+        Assert.Equal([store.NotificationChannel, $"{store.NotificationChannel}_marker"], received);
+    }
+
+    /// <summary>
+    /// Sends a marker notification after everything the appends may have sent: delivery follows
+    /// commit order, so once the marker is in, every earlier notification is too.
+    /// </summary>
+    private static async Task DrainAsync(NpgsqlConnection listener, List<string> received, string channel)
+    {
+        await using (var listenMarker = new NpgsqlCommand($"listen \"{channel}_marker\"", listener))
+        {
+            await listenMarker.ExecuteNonQueryAsync(Cancel);
+        }
+        await using (var marker = new NpgsqlCommand($"notify \"{channel}_marker\"", listener))
+        {
+            await marker.ExecuteNonQueryAsync(Cancel);
+        }
+        while (!received.Contains($"{channel}_marker"))
+        {
+            Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(10), Cancel), "the marker notification never arrived");
+        }
     }
 }
