@@ -1,0 +1,253 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ChipRegistry.EventStore;
+
+/// <summary>
+/// Appends to one or many existing-or-new streams through the schema's append_to_stream (one
+/// stream) or append_events (many) function: one round trip when no inline projection runs (the
+/// function checks, draws numbers and inserts in one call), otherwise one round trip plus the
+/// projections' own, then commit.
+/// </summary>
+internal sealed class StreamAppender(StoreContext context)
+{
+    private readonly string multiSql =
+        $"select append_status, stream_versions, conflict_streams, seq_ids, recorded, replay from {context.Schema.Quoted}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+    private readonly string singleSql =
+        $"select append_status, stream_version, seq_ids, recorded, replay from {context.Schema.Quoted}.append_to_stream($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, AppendMetadata metadata, CancellationToken cancellationToken)
+    {
+        var request = Request.Build(appends, metadata, context.Serializer);
+        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await AppendAsync(connection, request, metadata, cancellationToken);
+        }
+        catch (PostgresException e) when (PostgresErrors.IsTransient(e))
+        {
+            throw PostgresErrors.Transient(e);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrors.UniqueViolation)
+        {
+            // The function checks versions under row locks before inserting, so this should not
+            // happen; if it ever does, the caller still gets the typed conflict, not the raw error.
+            throw await ConflictFromCurrentVersionsAsync(appends, cancellationToken);
+        }
+    }
+
+    private async Task<AppendResult> AppendAsync(NpgsqlConnection connection, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
+    {
+        await using var transaction = context.Projections.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var single = request.StreamKeys.Length == 1;
+        await using var command = new NpgsqlCommand(single ? singleSql : multiSql, connection, transaction);
+        if (single)
+        {
+            command.Parameters.Add(Text(request.StreamKeys[0]));
+            command.Parameters.Add(Text(request.StreamTypes[0]));
+            command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.Expected[0] });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.StreamKeys });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = request.StreamTypes });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = request.Expected });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = request.EventStreams });
+        }
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, TypedValue = request.EventIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.EventTypes });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = request.EventData });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = request.OccurredAt });
+        command.Parameters.Add(Text(metadata.CorrelationId));
+        command.Parameters.Add(Text(metadata.CausationId));
+        command.Parameters.Add(Text(metadata.ActingOrganisation));
+        command.Parameters.Add(Text(metadata.IdempotencyKey));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)request.Hash ?? DBNull.Value });
+        command.Parameters.Add(Text(context.TakeNotifyChannel()));
+
+        string status;
+        long[]? versions;
+        int[]? conflicting;
+        long[]? seqIds;
+        DateTime recorded;
+        string? replay;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            status = reader.GetString(0);
+            if (single)
+            {
+                versions = reader.IsDBNull(1) ? null : [reader.GetInt64(1)];
+                conflicting = status == "conflict" ? [1] : null;
+                seqIds = reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2);
+                recorded = reader.GetFieldValue<DateTime>(3);
+                replay = reader.IsDBNull(4) ? null : reader.GetFieldValue<string>(4);
+            }
+            else
+            {
+                versions = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
+                conflicting = reader.IsDBNull(2) ? null : reader.GetFieldValue<int[]>(2);
+                seqIds = reader.IsDBNull(3) ? null : reader.GetFieldValue<long[]>(3);
+                recorded = reader.GetFieldValue<DateTime>(4);
+                replay = reader.IsDBNull(5) ? null : reader.GetFieldValue<string>(5);
+            }
+        }
+
+        switch (status)
+        {
+            case "appended":
+                var result = new AppendResult(
+                    [.. request.StreamKeys.Select((key, i) => new AppendedStream(key, versions![i]))],
+                    seqIds!,
+                    Replayed: false);
+                if (transaction is not null)
+                {
+                    await context.RunProjectionsAsync(connection, transaction, request.ToStoredEvents(result, PostgresTime.FromTimestamp(recorded), metadata), cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                return result;
+            case "conflict":
+                throw new StreamVersionConflictException(
+                    [.. conflicting!.Select((stream, i) => new StreamVersionConflict(request.StreamKeys[stream - 1], request.ExpectedVersions[stream - 1], versions![i]))]);
+            case "replayed":
+                return ParseReplay(replay!);
+            case "mismatch" or "in_use":
+                throw new IdempotencyKeyReusedException(metadata.ActingOrganisation, metadata.IdempotencyKey!);
+            default:
+                throw new InvalidOperationException($"append_events returned an unknown status '{status}'.");
+        }
+    }
+
+    private static AppendResult ParseReplay(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var keys = root.GetProperty("stream_keys").EnumerateArray().Select(k => k.GetString()!).ToArray();
+        var versions = root.GetProperty("stream_versions").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        var seqIds = root.GetProperty("seq_ids").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        return new AppendResult([.. keys.Select((key, i) => new AppendedStream(key, versions[i]))], seqIds, Replayed: true);
+    }
+
+    private async Task<StreamVersionConflictException> ConflictFromCurrentVersionsAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken)
+    {
+        var keys = appends.Select(a => a.StreamKey).ToArray();
+        var current = await StreamVersions.ReadAsync(context, keys, cancellationToken);
+        return new StreamVersionConflictException(
+            [.. appends.Select(a => new StreamVersionConflict(a.StreamKey, a.Expected, current.GetValueOrDefault(a.StreamKey)))]);
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    /// <summary>The append flattened into the function's parallel arrays.</summary>
+    private sealed class Request
+    {
+        public required string[] StreamKeys { get; init; }
+        public required string?[] StreamTypes { get; init; }
+        public required ExpectedVersion[] ExpectedVersions { get; init; }
+        public required long[] Expected { get; init; }
+        public required int[] EventStreams { get; init; }
+        public required Guid[] EventIds { get; init; }
+        public required string[] EventTypes { get; init; }
+        public required string[] EventData { get; init; }
+        public required DateTime[] OccurredAt { get; init; }
+        public required NewEvent[] Events { get; init; }
+        public byte[]? Hash { get; init; }
+
+        public static Request Build(IReadOnlyList<StreamAppend> appends, AppendMetadata metadata, EventSerializer serializer)
+        {
+            ArgumentNullException.ThrowIfNull(appends);
+            ArgumentNullException.ThrowIfNull(metadata);
+            metadata.Validate();
+            if (appends.Count == 0)
+            {
+                throw new ArgumentException("An append needs at least one stream.", nameof(appends));
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var append in appends)
+            {
+                if (string.IsNullOrEmpty(append.StreamKey))
+                {
+                    throw new ArgumentException("A stream key must not be empty.", nameof(appends));
+                }
+                if (append.Events is not { Count: > 0 })
+                {
+                    throw new ArgumentException($"The append to stream '{append.StreamKey}' has no events.", nameof(appends));
+                }
+                if (!seen.Add(append.StreamKey))
+                {
+                    throw new ArgumentException($"Stream '{append.StreamKey}' appears twice in one append.", nameof(appends));
+                }
+            }
+
+            var count = appends.Sum(a => a.Events.Count);
+            var eventStreams = new int[count];
+            var ids = new Guid[count];
+            var types = new string[count];
+            var data = new string[count];
+            var occurred = new DateTime[count];
+            var events = new NewEvent[count];
+            using var hash = metadata.IdempotencyKey is not null && metadata.RequestHash is null ? new RequestHash() : null;
+            var n = 0;
+            for (var s = 0; s < appends.Count; s++)
+            {
+                var append = appends[s];
+                hash?.Add(append.StreamKey);
+                hash?.Add(append.StreamType);
+                hash?.Add(append.Expected.Encoded);
+                foreach (var e in append.Events)
+                {
+                    ArgumentNullException.ThrowIfNull(e);
+                    eventStreams[n] = s + 1;
+                    ids[n] = e.EventId ?? Guid.CreateVersion7();
+                    types[n] = serializer.TypeNameOf(e.Data);
+                    data[n] = serializer.Serialize(e.Data);
+                    occurred[n] = PostgresTime.ToTimestamp(e.OccurredAt);
+                    events[n] = e;
+                    hash?.Add(types[n]);
+                    hash?.Add(data[n]);
+                    hash?.Add(occurred[n].Ticks);
+                    n++;
+                }
+            }
+            return new Request
+            {
+                StreamKeys = [.. appends.Select(a => a.StreamKey)],
+                StreamTypes = [.. appends.Select(a => a.StreamType)],
+                ExpectedVersions = [.. appends.Select(a => a.Expected)],
+                Expected = [.. appends.Select(a => a.Expected.Encoded)],
+                EventStreams = eventStreams,
+                EventIds = ids,
+                EventTypes = types,
+                EventData = data,
+                OccurredAt = occurred,
+                Events = events,
+                Hash = metadata.IdempotencyKey is null ? null : metadata.RequestHash ?? hash!.Finish(),
+            };
+        }
+
+        public IReadOnlyList<StoredEvent> ToStoredEvents(AppendResult result, NodaTime.Instant recorded, AppendMetadata metadata)
+        {
+            var counts = new int[StreamKeys.Length];
+            foreach (var s in EventStreams)
+            {
+                counts[s - 1]++;
+            }
+            var next = new long[StreamKeys.Length];
+            for (var s = 0; s < StreamKeys.Length; s++)
+            {
+                next[s] = result.Streams[s].Version - counts[s] + 1;
+            }
+            var stored = new StoredEvent[Events.Length];
+            for (var i = 0; i < Events.Length; i++)
+            {
+                var s = EventStreams[i] - 1;
+                stored[i] = new StoredEvent(result.SeqIds[i], EventIds[i], StreamKeys[s], next[s]++, EventTypes[i], Events[i].Data,
+                    PostgresTime.FromTimestamp(OccurredAt[i]), recorded, metadata.ActingOrganisation, metadata.CorrelationId,
+                    metadata.CausationId, metadata.IdempotencyKey);
+            }
+            return stored;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace ChipRegistry.Bench;
+
+/// <summary>N events for the bulk legs, S seconds for each timed leg, and the commit measured.</summary>
+internal sealed record BenchSettings
+{
+    public int Events { get; init; } = 1_000_000;
+    public double Seconds { get; init; } = 60;
+    public string Commit { get; init; } = "unknown";
+
+    /// <summary>The bulk legs go in calls of this many new streams, like a large chip lot.</summary>
+    public int BulkCallSize => Math.Min(Events, 100_000);
+
+    public TimeSpan Leg => TimeSpan.FromSeconds(Seconds);
+
+    public const int Writers = 16;
+}

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChipRegistry.EventStore;
+using ChipRegistry.LocalPostgres;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ChipRegistry.Bench;
+
+/// <summary>
+/// The store's bulk and single appends side by side with raw PostgreSQL doing the same writes on
+/// the same throwaway cluster: binary COPY into a bare table with the events table's indexes,
+/// and single-row INSERT transactions. Prints name: value lines; asserts nothing.
+/// </summary>
+internal static class EventStoreBenchmark
+{
+    private const string Organisation = "org-bench";
+
+    public static async Task RunAsync(BenchSettings settings)
+    {
+        Log("starting a throwaway cluster");
+        var cluster = ThrowawayClusters.Start(ClusterOwner.Current, Log);
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString())
+            {
+                MaxPoolSize = 64,
+                // Both sides get prepared statements: the comparison is of the SQL, not of parsing.
+                MaxAutoPrepare = 32,
+                AutoPrepareMinUsages = 2,
+                CommandTimeout = 0,
+            }.ConnectionString;
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            await RunAsync(settings, dataSource);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            cluster.Remove();
+        }
+    }
+
+    private static async Task RunAsync(BenchSettings settings, NpgsqlDataSource dataSource)
+    {
+        Print("events", settings.Events.ToString(CultureInfo.InvariantCulture));
+        Print("seconds_per_leg", settings.Seconds.ToString(CultureInfo.InvariantCulture));
+        Print("commit", settings.Commit);
+        Print("cores", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
+        foreach (var setting in new[] { "server_version", "fsync", "synchronous_commit", "shared_buffers" })
+        {
+            await using var show = dataSource.CreateCommand($"show {setting}");
+            Print(setting, (string)(await show.ExecuteScalarAsync())!);
+        }
+
+        var options = new EventStoreOptions(BenchEvents.Registry()) { Schema = "bench" };
+        var store = await PostgresEventStore.StartAsync(dataSource, options);
+        var quiet = PostgresEventStore.Create(dataSource, new EventStoreOptions(options.EventTypes) { Schema = "bench", NotifyOnAppend = false });
+        await CreateRawTableAsync(dataSource);
+        var serializer = new EventSerializer(options.EventTypes);
+
+        Log("warming up");
+        var warmUp = Math.Min(settings.Events, 20_000);
+        await BulkAppendAsync(store, -1, 0, warmUp);
+        await RawCopyAsync(dataSource, serializer, -1, 0, warmUp);
+
+        // Call by call in alternation, so both sides meet the same table sizes, checkpoints and JIT state.
+        Log($"bulk creation of {settings.Events} streams vs raw COPY of the same rows, {settings.BulkCallSize} per call");
+        var bulk = TimeSpan.Zero;
+        var raw = TimeSpan.Zero;
+        for (var from = 0; from < settings.Events; from += settings.BulkCallSize)
+        {
+            var count = Math.Min(settings.BulkCallSize, settings.Events - from);
+            raw += await RawCopyAsync(dataSource, serializer, 0, from, count);
+            bulk += await BulkAppendAsync(store, 0, from, count);
+        }
+        var bulkLeg = new Measurement(settings.Events, bulk, []);
+        var rawCopy = new Measurement(settings.Events, raw, []);
+        Print("bulk_append_events_per_s", Rate(bulkLeg));
+        Print("raw_copy_rows_per_s", Rate(rawCopy));
+        Print("bulk_append_ratio", Ratio(bulkLeg, rawCopy));
+
+        // The timed legs take turns in rounds, so none of them alone meets the largest tables.
+        var rounds = settings.Seconds >= 9 ? 3 : 1;
+        var slice = settings.Leg / rounds;
+        var rawInsert = Measurement.None;
+        var single = Measurement.None;
+        var singleQuiet = Measurement.None;
+        for (var round = 0; round < rounds; round++)
+        {
+            Log($"round {round + 1}/{rounds}: single-row INSERT transactions, single appends, single appends without NOTIFY; {BenchSettings.Writers} writers, {slice.TotalSeconds:F1} s each");
+            rawInsert += await TimeBoxAsync(slice, (writer, i) => RawInsertAsync(dataSource, serializer, round, writer, i));
+            single += await TimeBoxAsync(slice, (writer, i) => SingleAppendAsync(store, $"n{round}", writer, i));
+            singleQuiet += await TimeBoxAsync(slice, (writer, i) => SingleAppendAsync(quiet, $"q{round}", writer, i));
+        }
+        Print("single_append_per_s", Rate(single));
+        Print("raw_insert_per_s", Rate(rawInsert));
+        Print("single_append_ratio", Ratio(single, rawInsert));
+        Print("single_append_p99_ms", single.P99Milliseconds.ToString("F2", CultureInfo.InvariantCulture));
+        Print("raw_insert_p99_ms", rawInsert.P99Milliseconds.ToString("F2", CultureInfo.InvariantCulture));
+        Print("single_append_per_s_no_notify", Rate(singleQuiet));
+    }
+
+    private static async Task CreateRawTableAsync(NpgsqlDataSource dataSource)
+    {
+        // The events table's columns and indexes, without the store around it.
+        await using var create = dataSource.CreateCommand(
+            """
+            create schema bench_raw;
+            create sequence bench_raw.events_seq_id as bigint cache 1;
+            create table bench_raw.events (
+                seq_id bigint primary key default nextval('bench_raw.events_seq_id'),
+                event_id uuid not null,
+                stream_key text not null,
+                version bigint not null,
+                type text not null,
+                data jsonb not null,
+                occurred_at timestamptz not null,
+                recorded_at timestamptz not null default now(),
+                correlation_id text,
+                causation_id text,
+                acting_organisation text not null,
+                idempotency_key text,
+                unique (stream_key, version));
+            create index on bench_raw.events (type, seq_id);
+            """);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    private static string Key(int round, long i) => $"nvidia:{round}:{i:D10}";
+
+    /// <summary>One bulk call creating streams from..from+count, each with one registration event.</summary>
+    private static async Task<TimeSpan> BulkAppendAsync(PostgresEventStore store, int round, int from, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        var streams = Enumerable.Range(from, count).Select(i => new NewStream(Key(round, i), new NewEvent(BenchEvents.Registered(i), BenchEvents.Start)));
+        await store.StartStreamsAsync("chip", streams, new AppendMetadata(Organisation));
+        return clock.Elapsed;
+    }
+
+    /// <summary>One binary COPY of the same event rows straight into the bare table.</summary>
+    private static async Task<TimeSpan> RawCopyAsync(NpgsqlDataSource dataSource, EventSerializer serializer, int round, int from, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "copy bench_raw.events (event_id, stream_key, version, type, data, occurred_at, acting_organisation) from stdin (format binary)");
+        for (var i = from; i < from + count; i++)
+        {
+            var data = BenchEvents.Registered(i);
+            await writer.StartRowAsync();
+            await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+            await writer.WriteAsync(Key(round, i), NpgsqlDbType.Text);
+            await writer.WriteAsync(1L, NpgsqlDbType.Bigint);
+            await writer.WriteAsync(serializer.TypeNameOf(data), NpgsqlDbType.Text);
+            await writer.WriteAsync(serializer.Serialize(data), NpgsqlDbType.Jsonb);
+            await writer.WriteAsync(PostgresTime.ToTimestamp(BenchEvents.Start), NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(Organisation, NpgsqlDbType.Text);
+        }
+        await writer.CompleteAsync();
+        return clock.Elapsed;
+    }
+
+    private static async Task SingleAppendAsync(PostgresEventStore store, string leg, int writer, long i)
+    {
+        var expected = i == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(i);
+        await store.AppendAsync(new StreamAppend($"single:{leg}:{writer}", expected, new NewEvent(BenchEvents.Observed(writer, i), BenchEvents.Start)), new AppendMetadata(Organisation));
+    }
+
+    private static async Task RawInsertAsync(NpgsqlDataSource dataSource, EventSerializer serializer, int round, int writer, long i)
+    {
+        var data = BenchEvents.Observed(writer, i);
+        await using var insert = dataSource.CreateCommand(
+            "insert into bench_raw.events (event_id, stream_key, version, type, data, occurred_at, acting_organisation) values ($1, $2, $3, $4, $5, $6, $7)");
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"single:raw{round}:{writer}" });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = i + 1 });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serializer.TypeNameOf(data) });
+        insert.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = serializer.Serialize(data) });
+        insert.Parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = PostgresTime.ToTimestamp(BenchEvents.Start) });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Organisation });
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs the operation from every writer in a loop until the leg's time is up.</summary>
+    private static async Task<Measurement> TimeBoxAsync(TimeSpan leg, Func<int, long, Task> operation)
+    {
+        var latencies = new List<double>[BenchSettings.Writers];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, BenchSettings.Writers).Select(writer => Task.Run(async () =>
+        {
+            var mine = latencies[writer] = [];
+            for (long i = 0; clock.Elapsed < leg; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await operation(writer, i);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        })));
+        var elapsed = clock.Elapsed;
+        var all = latencies.SelectMany(l => l).ToArray();
+        return new Measurement(all.Length, elapsed, all);
+    }
+
+    private static string Rate(Measurement m) => m.PerSecond.ToString("F0", CultureInfo.InvariantCulture);
+
+    private static string Ratio(Measurement store, Measurement raw) => (store.PerSecond / raw.PerSecond).ToString("F2", CultureInfo.InvariantCulture);
+
+    private static void Print(string name, string value) => Console.WriteLine($"{name}: {value}");
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench] {message}");
+
+    private sealed record Measurement(long Operations, TimeSpan Elapsed, double[] LatenciesMs)
+    {
+        public static Measurement None { get; } = new(0, TimeSpan.Zero, []);
+
+        public static Measurement operator +(Measurement a, Measurement b) =>
+            new(a.Operations + b.Operations, a.Elapsed + b.Elapsed, [.. a.LatenciesMs, .. b.LatenciesMs]);
+
+        public double PerSecond => Operations / Elapsed.TotalSeconds;
+
+        public double P99Milliseconds
+        {
+            get
+            {
+                if (LatenciesMs.Length == 0)
+                {
+                    return 0;
+                }
+                var sorted = LatenciesMs.Order().ToArray();
+                return sorted[Math.Max(0, (int)Math.Ceiling(0.99 * sorted.Length) - 1)];
+            }
+        }
+    }
+}

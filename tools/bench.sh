@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmarks, measured against raw PostgreSQL on the same throwaway cluster.
+#   tools/bench.sh event-store [--events N] [--seconds S]
+# Defaults: 1,000,000 events for the bulk legs and 60 s per timed leg. Builds Release; the
+# benchmark starts (and removes) its own throwaway cluster. Prints name: value lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" != "event-store" ]; then
+  echo "usage: tools/bench.sh event-store [--events N] [--seconds S]" >&2
+  exit 2
+fi
+
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  commit="$commit-dirty"
+fi
+
+dotnet build tools/ChipRegistry.Bench/ChipRegistry.Bench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+exec dotnet tools/ChipRegistry.Bench/bin/Release/net10.0/ChipRegistry.Bench.dll "$@" --commit "$commit"
