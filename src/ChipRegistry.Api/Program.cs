@@ -5,6 +5,7 @@ using ChipRegistry.Api.Problems;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryOptions();
+builder.AddRegistryStore();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();

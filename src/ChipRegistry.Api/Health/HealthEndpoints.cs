@@ -6,7 +6,7 @@ namespace ChipRegistry.Api.Health;
 
 /// <summary>
 /// <c>/health</c>: the process serves (liveness). <c>/health/ready</c>: every readiness check passes
-/// (database reachable); each check's data is reported in the JSON body.
+/// (database reachable, migrations applied); each check's data is reported in the JSON body.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -14,7 +14,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddRegistryHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<SchemaHealthCheck>("schema", tags: [ReadyTag]);
         return services;
     }
 

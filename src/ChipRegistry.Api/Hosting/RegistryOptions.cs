@@ -18,6 +18,9 @@ public sealed class RegistryOptions
     /// <summary>The PostgreSQL schema holding the event store's tables.</summary>
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
     public string Schema { get; set; } = DefaultSchema;
+
+    /// <summary>Apply the store's migrations at startup (on by default; a locked-down deployment migrates separately).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
 }
 
 public static class RegistryOptionsRegistration

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using ChipRegistry.EventStore;
 using ChipRegistry.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChipRegistry.Api.Tests.Health;
 
@@ -20,16 +22,42 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task ready_is_200_when_the_database_answers()
+    public async Task ready_is_200_once_the_database_answers_and_migrations_are_applied()
     {
         await using var factory = RegistryApiFactory.ForDatabase(fixture.Database.ConnectionString);
         using var client = factory.CreateClient();
 
-        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+        var response = await Readiness.WaitUntilReadyAsync(client);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("schema").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ready_is_503_while_migrations_are_missing_and_200_once_they_are_applied()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
+        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Registry"] = database.ConnectionString,
+            ["Registry:MigrateOnStartup"] = "false",
+        });
+        using var client = factory.CreateClient();
+
+        var unready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
+        using (var body = JsonDocument.Parse(await unready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+            Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("schema").GetProperty("status").GetString());
+        }
+
+        await factory.Services.GetRequiredService<PostgresEventStore>().MigrateAsync(TestContext.Current.CancellationToken);
+
+        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class ComposeEnvironmentTests(DatabaseFixture fixture) : IClassFix
         Assert.Contains(published.Container, listeningPorts);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{published.Container}") };
-        var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+        var ready = await Readiness.WaitUntilReadyAsync(http);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
