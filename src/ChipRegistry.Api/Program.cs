@@ -1,11 +1,13 @@
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
+using ChipRegistry.Api.Keys;
 using ChipRegistry.Api.Limits;
 using ChipRegistry.Api.Problems;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryOptions();
 builder.AddRegistryStore();
+builder.AddApiKeys();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -17,7 +19,10 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
 app.UseBodySizeLimits();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthEndpoints();
+app.MapKeyEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

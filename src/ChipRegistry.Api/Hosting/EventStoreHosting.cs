@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,15 @@ public static class EventStoreHosting
 {
     public static WebApplicationBuilder AddRegistryStore(this WebApplicationBuilder builder)
     {
+        // The one clock of the process: commands take their time from it, decisions never read it.
+        builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddSingleton(services =>
             new NpgsqlDataSourceBuilder(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ConnectionString).Build());
-        builder.Services.AddSingleton(services => new EventStoreOptions(DomainEventTypes())
+        builder.Services.AddSingleton(services => new EventStoreOptions(EventTypes())
         {
             Schema = services.GetRequiredService<IOptions<RegistryOptions>>().Value.Schema,
+            InlineProjections = [new ApiKeyProjection()],
+            AdditionalMigrations = EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys"),
         });
         builder.Services.AddSingleton(services => PostgresEventStore.Create(
             services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<EventStoreOptions>()));
@@ -27,10 +32,10 @@ public static class EventStoreHosting
         return builder;
     }
 
-    private static EventTypeRegistry DomainEventTypes()
+    private static EventTypeRegistry EventTypes()
     {
         var registry = new EventTypeRegistry();
-        foreach (var (type, name) in DomainEventNames.ByType)
+        foreach (var (type, name) in DomainEventNames.ByType.Concat(ApiKeyEventNames.ByType))
         {
             registry.Register(type, name);
         }

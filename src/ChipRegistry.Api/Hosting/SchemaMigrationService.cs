@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Keys;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,7 +9,7 @@ namespace ChipRegistry.Api.Hosting;
 /// Applies the store's migrations at startup, retrying while PostgreSQL is unreachable. Concurrent
 /// hosts are safe: the store migrates under a transaction-scoped advisory lock.
 /// </summary>
-internal sealed class SchemaMigrationService(PostgresEventStore store, IOptions<RegistryOptions> options, ILogger<SchemaMigrationService> logger) : BackgroundService
+internal sealed class SchemaMigrationService(PostgresEventStore store, SchemaReadiness readiness, IOptions<RegistryOptions> options, ILogger<SchemaMigrationService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +25,7 @@ internal sealed class SchemaMigrationService(PostgresEventStore store, IOptions<
             {
                 var applied = await store.MigrateAsync(stoppingToken);
                 logger.LogInformation("Schema {Schema} is current ({Count} migrations applied now).", store.Schema, applied.Count);
+                readiness.MarkReady();
                 return;
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)

@@ -1,0 +1,92 @@
+using ChipRegistry.EventStore;
+using Npgsql;
+using NodaTime;
+
+namespace ChipRegistry.Api.Keys;
+
+/// <summary>An authenticated caller: the key and the organisation it speaks for, with that organisation's role.</summary>
+public sealed record ApiKeyIdentity(string KeyId, string OrganisationId, string Role);
+
+/// <summary>A key as listed to administrators: never the token, never its hash.</summary>
+public sealed record ApiKeySummary(string KeyId, string OrganisationId, string Role, string Label, string IssuedBy, Instant IssuedAt, Instant? RevokedAt);
+
+/// <summary>Issues, revokes, lists and checks API keys: events in the store, read through the inline table.</summary>
+public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClock clock)
+{
+    public const string AdminRole = "admin";
+
+    /// <summary>Issues a key and returns its token; the only time the token exists outside the caller.</summary>
+    public async Task<(string KeyId, string Token)> IssueAsync(string organisationId, string role, string label, string issuedBy, CancellationToken cancellationToken)
+    {
+        var (keyId, token) = ApiKeyToken.Generate();
+        await IssueAsync(keyId, token, organisationId, role, label, issuedBy, cancellationToken);
+        return (keyId, token);
+    }
+
+    /// <summary>Registers a token chosen outside (the bootstrap admin key from the environment).</summary>
+    public async Task IssueAsync(string keyId, string token, string organisationId, string role, string label, string issuedBy, CancellationToken cancellationToken)
+    {
+        var issued = new ApiKeyIssued(keyId, organisationId, role, ApiKeyToken.Hash(token), label, issuedBy);
+        await store.AppendAsync(
+            new StreamAppend(ApiKeyEventNames.StreamKey(keyId), ExpectedVersion.NoStream, new NewEvent(issued, clock.GetCurrentInstant()), ApiKeyEventNames.StreamType),
+            new AppendMetadata(issuedBy), cancellationToken);
+    }
+
+    /// <summary>False when the key does not exist (or belongs to another organisation than <paramref name="organisationId"/>, when given).</summary>
+    public async Task<bool> RevokeAsync(string keyId, string? organisationId, string revokedBy, string reason, CancellationToken cancellationToken)
+    {
+        var key = (await ListAsync(organisationId, cancellationToken)).FirstOrDefault(k => k.KeyId == keyId);
+        if (key is null)
+        {
+            return false;
+        }
+        if (key.RevokedAt is not null)
+        {
+            return true;
+        }
+        await store.AppendAsync(
+            new StreamAppend(ApiKeyEventNames.StreamKey(keyId), ExpectedVersion.Any, new NewEvent(new ApiKeyRevoked(keyId, revokedBy, reason), clock.GetCurrentInstant())),
+            new AppendMetadata(revokedBy), cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(string? organisationId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select key_id, organisation_id, role, label, issued_by, issued_at, revoked_at from {store.Schema.Quoted}.api_keys where $1::text is null or organisation_id = $1 order by issued_at, key_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)organisationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<ApiKeySummary>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new ApiKeySummary(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                PostgresTime.FromTimestamp(reader.GetDateTime(5)),
+                reader.IsDBNull(6) ? null : PostgresTime.FromTimestamp(reader.GetDateTime(6))));
+        }
+        return keys;
+    }
+
+    /// <summary>The identity behind a token, or null when the token is unknown, malformed or revoked.</summary>
+    public async Task<ApiKeyIdentity?> AuthenticateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!ApiKeyToken.IsPlausible(token))
+        {
+            return null;
+        }
+        await using var command = dataSource.CreateCommand(
+            $"select key_id, organisation_id, role from {store.Schema.Quoted}.api_keys where secret_hash = $1 and revoked_at is null");
+        command.Parameters.Add(new NpgsqlParameter { Value = ApiKeyToken.Hash(token) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new ApiKeyIdentity(reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    public async Task<bool> AnyActiveKeyAsync(string organisationId, string role, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select exists (select 1 from {store.Schema.Quoted}.api_keys where organisation_id = $1 and role = $2 and revoked_at is null)");
+        command.Parameters.Add(new NpgsqlParameter { Value = organisationId });
+        command.Parameters.Add(new NpgsqlParameter { Value = role });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}
