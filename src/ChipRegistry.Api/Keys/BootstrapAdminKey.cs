@@ -6,7 +6,7 @@ namespace ChipRegistry.Api.Keys;
 /// On a registry with no active admin key, issues one to the built-in registry organisation: the token
 /// from CHIPREGISTRY_BOOTSTRAP_ADMIN_KEY, or a generated one printed once. Only its hash is stored.
 /// </summary>
-internal sealed class BootstrapAdminKey(ApiKeys keys, SchemaReadiness schema, IConfiguration configuration, ILogger<BootstrapAdminKey> logger) : BackgroundService
+public sealed class BootstrapAdminKey(ApiKeys keys, SchemaReadiness schema, IConfiguration configuration, ILogger<BootstrapAdminKey> logger) : BackgroundService
 {
     public const string Variable = "CHIPREGISTRY_BOOTSTRAP_ADMIN_KEY";
 

@@ -1,0 +1,71 @@
+extern alias api;
+
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ChipRegistry.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ChipRegistry.Cli.Tests;
+
+public sealed class KeyCommandTests
+{
+    private const string AdminKey = "cli-test-bootstrap-admin-key-0123456789";
+
+    [Fact]
+    public async Task keys_create_list_and_revoke_go_through_the_admin_api()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(cancellationToken);
+        var port = FreePort();
+        await using var api = new WebApplicationFactory<api::Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:Registry", database.ConnectionString);
+            builder.UseSetting(api::ChipRegistry.Api.Keys.BootstrapAdminKey.Variable, AdminKey);
+            builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+        });
+        api.UseKestrel();
+        api.StartServer();
+        var environment = new Dictionary<string, string> { ["CHIPREGISTRY_URL"] = $"http://127.0.0.1:{port}", ["CHIPREGISTRY_ADMIN_KEY"] = AdminKey };
+        await WaitForBootstrap(environment);
+
+        var created = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "create", "--organisation", "maker-1", "--role", "manufacturer", "--label", "fab line 3");
+        Assert.True(created.ExitCode == 0, created.Error + created.Output);
+        using var issued = JsonDocument.Parse(created.Output);
+        var keyId = issued.RootElement.GetProperty("keyId").GetString()!;
+        Assert.StartsWith("crk_", issued.RootElement.GetProperty("token").GetString(), StringComparison.Ordinal);
+
+        var listed = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "list", "--organisation", "maker-1");
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains(keyId, listed.Output, StringComparison.Ordinal);
+
+        var revoked = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "revoke", keyId, "--reason", "rotated");
+        Assert.Equal(0, revoked.ExitCode);
+        var afterwards = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "list", "--organisation", "maker-1");
+        using var listing = JsonDocument.Parse(afterwards.Output);
+        Assert.NotEqual(JsonValueKind.Null, listing.RootElement.EnumerateArray().Single().GetProperty("revokedAt").ValueKind);
+
+        var wrongKey = await Chipreg.RunAsync(AppContext.BaseDirectory, new Dictionary<string, string>(environment) { ["CHIPREGISTRY_ADMIN_KEY"] = "not-a-valid-admin-key-0123456789" }, "keys", "list");
+        Assert.Equal(1, wrongKey.ExitCode);
+        Assert.Contains("401", wrongKey.Error, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForBootstrap(Dictionary<string, string> environment)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        Chipreg.Result attempt;
+        while ((attempt = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "list")).ExitCode != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the API never accepted the bootstrap admin key: {attempt.Output} {attempt.Error}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

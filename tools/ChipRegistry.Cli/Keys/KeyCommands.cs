@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ChipRegistry.Cli.Keys;
+
+/// <summary>
+/// <c>chipreg keys create|list|revoke</c>: the admin key endpoints over HTTP, so the CLI holds no
+/// database credentials and every key change is recorded with the acting admin.
+/// </summary>
+internal static class KeyCommands
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "The registry API (default: $CHIPREGISTRY_URL or http://127.0.0.1:5080).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHIPREGISTRY_URL") ?? "http://127.0.0.1:5080", Recursive = true };
+        var adminKey = new Option<string?>("--admin-key") { Description = "An admin API key (default: $CHIPREGISTRY_ADMIN_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHIPREGISTRY_ADMIN_KEY"), Recursive = true };
+        var keys = new Command("keys", "Issue, list and revoke API keys (admin).");
+        keys.Options.Add(url);
+        keys.Options.Add(adminKey);
+
+        var organisation = new Option<string>("--organisation") { Description = "The organisation the key speaks for.", Required = true };
+        var role = new Option<string>("--role") { Description = "manufacturer, distributor, forwarder, integrator, operator, end_user, agency or admin.", Required = true };
+        var label = new Option<string>("--label") { Description = "Who or what holds the key.", DefaultValueFactory = _ => "issued with chipreg" };
+        var create = new Command("create", "Issue a key; prints the token once.");
+        create.Options.Add(organisation);
+        create.Options.Add(role);
+        create.Options.Add(label);
+        create.SetAction((parseResult, cancellationToken) => Run(parseResult, url, adminKey, cancellationToken, client =>
+            client.PostAsJsonAsync("api/v1/admin/keys", new
+            {
+                organisationId = parseResult.GetRequiredValue(organisation),
+                role = parseResult.GetRequiredValue(role),
+                label = parseResult.GetRequiredValue(label),
+            }, cancellationToken)));
+
+        var filter = new Option<string?>("--organisation") { Description = "Only this organisation's keys." };
+        var list = new Command("list", "List keys (never their tokens).");
+        list.Options.Add(filter);
+        list.SetAction((parseResult, cancellationToken) => Run(parseResult, url, adminKey, cancellationToken, client =>
+            client.GetAsync(parseResult.GetValue(filter) is { } org ? $"api/v1/admin/keys?organisationId={Uri.EscapeDataString(org)}" : "api/v1/admin/keys", cancellationToken)));
+
+        var keyId = new Argument<string>("key-id");
+        var reason = new Option<string>("--reason") { Description = "Why the key is revoked (recorded).", Required = true };
+        var revoke = new Command("revoke", "Revoke a key at once.");
+        revoke.Arguments.Add(keyId);
+        revoke.Options.Add(reason);
+        revoke.SetAction((parseResult, cancellationToken) => Run(parseResult, url, adminKey, cancellationToken, client =>
+            client.PostAsJsonAsync($"api/v1/admin/keys/{Uri.EscapeDataString(parseResult.GetRequiredValue(keyId))}/revoke", new { reason = parseResult.GetRequiredValue(reason) }, cancellationToken)));
+
+        keys.Subcommands.Add(create);
+        keys.Subcommands.Add(list);
+        keys.Subcommands.Add(revoke);
+        return keys;
+    }
+
+    private static async Task<int> Run(ParseResult parseResult, Option<string> url, Option<string?> adminKey, CancellationToken cancellationToken, Func<HttpClient, Task<HttpResponseMessage>> send)
+    {
+        var key = parseResult.GetValue(adminKey);
+        if (string.IsNullOrEmpty(key))
+        {
+            await Console.Error.WriteLineAsync("An admin key is needed: --admin-key or CHIPREGISTRY_ADMIN_KEY.");
+            return 2;
+        }
+        using var client = new HttpClient { BaseAddress = new Uri(parseResult.GetRequiredValue(url).TrimEnd('/') + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await send(client);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (body.Length > 0)
+        {
+            using var document = JsonDocument.Parse(body);
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            await Console.Error.WriteLineAsync($"HTTP {(int)response.StatusCode}");
+            return 1;
+        }
+        return 0;
+    }
+}
