@@ -124,8 +124,8 @@ begin
 end
 $$;
 
--- Appends events to one or many streams in one statement, so a single-stream append is one
--- round trip. Order matters and is the point of this function:
+-- Appends events to many streams (a sale of 10,000 chips) in one call, set-wise: each step is
+-- one statement over all streams, never a loop. Order matters and is the point of this function:
 --   1. claim the idempotency key (a retry returns the first result here);
 --   2. create the streams that may be new, in key order, with version 0;
 --   3. lock every stream of the request in key order and read its version (one statement);
