@@ -242,10 +242,11 @@ begin
 end
 $$;
 
--- The single-stream append: the common case gets its own function because one statement that
--- moves the stream's version (an UPDATE guarded by the expected version, or an insert for a new
--- stream) does the lock, the read and the check at once; the set-wise function needs several
--- statements per call, which costs a single append about four times its server time.
+-- The single-stream append with an idempotency key (without one, the store sends the same guard
+-- and insert as one SQL statement, QuickAppendSql). One statement that moves the stream's
+-- version (an UPDATE guarded by the expected version, or an insert for a new stream) does the
+-- lock, the read and the check at once; the set-wise function needs several statements per
+-- call, which costs a single append about four times its server time.
 -- Same order as below: claim key, move the version (or report the conflict), pg_current_xact_id(),
 -- then draw sequence numbers and insert.
 create function {schema}.append_to_stream(
