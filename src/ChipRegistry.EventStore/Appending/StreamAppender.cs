@@ -18,6 +18,10 @@ internal sealed class StreamAppender(StoreContext context)
     private readonly string singleSql =
         $"select append_status, stream_version, seq_ids, recorded, replay from {context.Schema.Quoted}.append_to_stream($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
+    private readonly Dictionary<(long, bool), string> quickSql = new[] { ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.Exactly(1) }
+        .SelectMany(e => new[] { true, false }.Select(one => (e, one)))
+        .ToDictionary(k => (Math.Min(k.e.Encoded, 1), k.one), k => QuickAppendSql.For(context.Schema, k.e, k.one));
+
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, AppendMetadata metadata, CancellationToken cancellationToken)
     {
         var request = Request.Build(appends, metadata, context.Serializer);
@@ -41,59 +45,9 @@ internal sealed class StreamAppender(StoreContext context)
     private async Task<AppendResult> AppendAsync(NpgsqlConnection connection, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
     {
         await using var transaction = context.Projections.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
-        var single = request.StreamKeys.Length == 1;
-        await using var command = new NpgsqlCommand(single ? singleSql : multiSql, connection, transaction);
-        if (single)
-        {
-            command.Parameters.Add(Text(request.StreamKeys[0]));
-            command.Parameters.Add(Text(request.StreamTypes[0]));
-            command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.Expected[0] });
-        }
-        else
-        {
-            command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.StreamKeys });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = request.StreamTypes });
-            command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = request.Expected });
-            command.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = request.EventStreams });
-        }
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, TypedValue = request.EventIds });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.EventTypes });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = request.EventData });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = request.OccurredAt });
-        command.Parameters.Add(Text(metadata.CorrelationId));
-        command.Parameters.Add(Text(metadata.CausationId));
-        command.Parameters.Add(Text(metadata.ActingOrganisation));
-        command.Parameters.Add(Text(metadata.IdempotencyKey));
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)request.Hash ?? DBNull.Value });
-        command.Parameters.Add(Text(context.TakeNotifyChannel()));
-
-        string status;
-        long[]? versions;
-        int[]? conflicting;
-        long[]? seqIds;
-        DateTime recorded;
-        string? replay;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            status = reader.GetString(0);
-            if (single)
-            {
-                versions = reader.IsDBNull(1) ? null : [reader.GetInt64(1)];
-                conflicting = status == "conflict" ? [1] : null;
-                seqIds = reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2);
-                recorded = reader.GetFieldValue<DateTime>(3);
-                replay = reader.IsDBNull(4) ? null : reader.GetFieldValue<string>(4);
-            }
-            else
-            {
-                versions = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
-                conflicting = reader.IsDBNull(2) ? null : reader.GetFieldValue<int[]>(2);
-                seqIds = reader.IsDBNull(3) ? null : reader.GetFieldValue<long[]>(3);
-                recorded = reader.GetFieldValue<DateTime>(4);
-                replay = reader.IsDBNull(5) ? null : reader.GetFieldValue<string>(5);
-            }
-        }
+        var (status, versions, conflicting, seqIds, recorded, replay) = request.StreamKeys.Length == 1 && metadata.IdempotencyKey is null
+            ? await QuickAsync(connection, transaction, request, metadata, cancellationToken)
+            : await CallFunctionAsync(connection, transaction, request, metadata, cancellationToken);
 
         switch (status)
         {
@@ -119,6 +73,95 @@ internal sealed class StreamAppender(StoreContext context)
                 throw new InvalidOperationException($"append_events returned an unknown status '{status}'.");
         }
     }
+
+    private async Task<Outcome> QuickAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
+    {
+        var sql = quickSql[(Math.Min(request.Expected[0], 1), request.EventIds.Length == 1)];
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(Text(request.StreamKeys[0]));
+        command.Parameters.Add(Text(request.StreamTypes[0]));
+        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.Expected[0] });
+        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.EventIds.Length });
+        AddEventParameters(command, request);
+        command.Parameters.Add(Text(metadata.CorrelationId));
+        command.Parameters.Add(Text(metadata.CausationId));
+        command.Parameters.Add(Text(metadata.ActingOrganisation));
+        command.Parameters.Add(Text(context.TakeNotifyChannel()));
+        long? version;
+        long[]? seqIds;
+        DateTime recorded;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            version = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+            seqIds = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
+            recorded = reader.GetFieldValue<DateTime>(2);
+        }
+        if (version is { } appended)
+        {
+            return new Outcome("appended", [appended], null, seqIds, recorded, null);
+        }
+        var actual = await StreamVersions.ReadAsync(connection, transaction, context.Schema, request.StreamKeys, cancellationToken);
+        return new Outcome("conflict", [actual.GetValueOrDefault(request.StreamKeys[0])], [1], null, recorded, null);
+    }
+
+    private async Task<Outcome> CallFunctionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
+    {
+        var single = request.StreamKeys.Length == 1;
+        await using var command = new NpgsqlCommand(single ? singleSql : multiSql, connection, transaction);
+        if (single)
+        {
+            command.Parameters.Add(Text(request.StreamKeys[0]));
+            command.Parameters.Add(Text(request.StreamTypes[0]));
+            command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.Expected[0] });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.StreamKeys });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = request.StreamTypes });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = request.Expected });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, TypedValue = request.EventStreams });
+        }
+        AddEventParameters(command, request);
+        command.Parameters.Add(Text(metadata.CorrelationId));
+        command.Parameters.Add(Text(metadata.CausationId));
+        command.Parameters.Add(Text(metadata.ActingOrganisation));
+        command.Parameters.Add(Text(metadata.IdempotencyKey));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)request.Hash ?? DBNull.Value });
+        command.Parameters.Add(Text(context.TakeNotifyChannel()));
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var status = reader.GetString(0);
+        if (single)
+        {
+            return new Outcome(
+                status,
+                reader.IsDBNull(1) ? null : [reader.GetInt64(1)],
+                status == "conflict" ? [1] : null,
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2),
+                reader.GetFieldValue<DateTime>(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<string>(4));
+        }
+        return new Outcome(
+            status,
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<int[]>(2),
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<long[]>(3),
+            reader.GetFieldValue<DateTime>(4),
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<string>(5));
+    }
+
+    private static void AddEventParameters(NpgsqlCommand command, Request request)
+    {
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, TypedValue = request.EventIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.EventTypes });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = request.EventData });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = request.OccurredAt });
+    }
+
+    /// <summary>What an append statement or function reported, before it becomes a result or an error.</summary>
+    private sealed record Outcome(string Status, long[]? Versions, int[]? Conflicting, long[]? SeqIds, DateTime Recorded, string? Replay);
 
     private static AppendResult ParseReplay(string json)
     {

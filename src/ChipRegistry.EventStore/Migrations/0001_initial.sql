@@ -124,8 +124,8 @@ begin
 end
 $$;
 
--- Appends events to one or many streams in one statement, so a single-stream append is one
--- round trip. Order matters and is the point of this function:
+-- Appends events to many streams (a sale of 10,000 chips) in one call, set-wise: each step is
+-- one statement over all streams, never a loop. Order matters and is the point of this function:
 --   1. claim the idempotency key (a retry returns the first result here);
 --   2. create the streams that may be new, in key order, with version 0;
 --   3. lock every stream of the request in key order and read its version (one statement);
@@ -242,10 +242,11 @@ begin
 end
 $$;
 
--- The single-stream append: the common case gets its own function because one statement that
--- moves the stream's version (an UPDATE guarded by the expected version, or an insert for a new
--- stream) does the lock, the read and the check at once; the set-wise function needs several
--- statements per call, which costs a single append about four times its server time.
+-- The single-stream append with an idempotency key (without one, the store sends the same guard
+-- and insert as one SQL statement, QuickAppendSql). One statement that moves the stream's
+-- version (an UPDATE guarded by the expected version, or an insert for a new stream) does the
+-- lock, the read and the check at once; the set-wise function needs several statements per
+-- call, which costs a single append about four times its server time.
 -- Same order as below: claim key, move the version (or report the conflict), pg_current_xact_id(),
 -- then draw sequence numbers and insert.
 create function {schema}.append_to_stream(
