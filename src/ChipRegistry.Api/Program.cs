@@ -2,6 +2,7 @@ using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Api.Limits;
+using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.AddRateLimits();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddRegistryHealthChecks();
+builder.AddRegistryOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -21,6 +23,7 @@ app.UseRateLimiter();
 app.UseBodySizeLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.LogListeningAddresses();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
 using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Organisations;
@@ -41,10 +42,17 @@ public static class KeyEndpoints
             }
             var (keyId, token) = await keys.IssueAsync(body.OrganisationId, body.Role, body.Label, request.HttpContext.User.OrganisationId(), cancellationToken);
             return TypedResults.Created($"/api/v1/admin/keys/{keyId}", new IssuedKeyResponse(keyId, body.OrganisationId, body.Role, token));
-        }).Accepts<IssueKeyRequest>("application/json").WithName("IssueKey");
+        }).Accepts<IssueKeyRequest>("application/json").WithName("IssueKey")
+            .WithSummary("Issue an API key to an organisation; the token is returned once.")
+            .WithRequestExample(new IssueKeyRequest("op-colossus", "operator", "Memphis site operations"))
+            .WithResponseExample(StatusCodes.Status201Created, new IssuedKeyResponse("5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", "op-colossus", "operator", "crk_5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10_<secret, shown once>"))
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
         group.MapGet("", async (string? organisationId, ApiKeys keys, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await keys.ListAsync(organisationId, cancellationToken))).WithName("ListKeys");
+            TypedResults.Ok(await keys.ListAsync(organisationId, cancellationToken))).WithName("ListKeys")
+            .WithSummary("List API keys (never their tokens), optionally for one organisation.")
+            .WithResponseExample(StatusCodes.Status200OK, new[] { new { keyId = "5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", organisationId = "op-colossus", role = "operator", label = "Memphis site operations", issuedBy = "registry", issuedAt = "2026-11-20T09:00:00Z", revokedAt = (string?)null } })
+            .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/{keyId}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string keyId, HttpRequest request, ApiKeys keys, CancellationToken cancellationToken) =>
         {
@@ -52,7 +60,10 @@ public static class KeyEndpoints
             return await keys.RevokeAsync(keyId, null, request.HttpContext.User.OrganisationId(), body.Reason, cancellationToken)
                 ? TypedResults.NoContent()
                 : ApiProblems.Result(StatusCodes.Status404NotFound, "not_found", "No such key.");
-        }).Accepts<RevokeKeyRequest>("application/json").WithName("RevokeKey");
+        }).Accepts<RevokeKeyRequest>("application/json").WithName("RevokeKey")
+            .WithSummary("Revoke an API key at once; the revocation is recorded with its reason.")
+            .WithRequestExample(new RevokeKeyRequest("laptop lost"))
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests);
 
         return endpoints;
     }

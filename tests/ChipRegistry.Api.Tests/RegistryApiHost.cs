@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ChipRegistry.Api.Keys;
+using ChipRegistry.Testing;
+
+namespace ChipRegistry.Api.Tests;
+
+/// <summary>
+/// One API host on its own database with a known bootstrap admin key, shared by a test class:
+/// the scenario helper (send, read) that Alba gives Marten users.
+/// </summary>
+public sealed class RegistryApiHost : IAsyncLifetime
+{
+    public const string AdminKey = "test-host-bootstrap-admin-key-0123456789";
+
+    private TestDatabase? database;
+    private RegistryApiFactory? factory;
+
+    public TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
+    public RegistryApiFactory Factory => factory ?? throw new InvalidOperationException("Not initialised.");
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync();
+        factory = new RegistryApiFactory(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Registry"] = database.ConnectionString,
+            [BootstrapAdminKey.Variable] = AdminKey,
+            // Matrix and scenario tests send many requests with one key.
+            ["Registry:RateLimit:PermitsPerSecond"] = "10000",
+            ["Registry:RateLimit:Burst"] = "10000",
+        });
+        Client = factory.CreateClient();
+        await Readiness.WaitUntilReadyAsync(Client);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await SendAsync(HttpMethod.Get, "/api/v1/admin/keys", AdminKey)).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("The bootstrap admin key was never issued.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<IssuedKeyResponse> IssueKeyAsync(string organisationId, string role)
+    {
+        var response = await SendAsync(HttpMethod.Post, "/api/v1/admin/keys", AdminKey, new IssueKeyRequest(organisationId, role, "test"));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IssuedKeyResponse>())!;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType());
+        }
+        return await Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}
