@@ -1,5 +1,6 @@
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
+using ChipRegistry.Api.Idempotency;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Api.Limits;
 using ChipRegistry.Api.OpenApi;
@@ -23,6 +24,7 @@ app.UseRateLimiter();
 app.UseBodySizeLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseIdempotencyKeys();
 app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapKeyEndpoints();
