@@ -80,6 +80,44 @@ public sealed class RegistryReads
         return await reader.ReadAsync(cancellationToken) ? ChipStateRows.Read(reader) : null;
     }
 
+    /// <summary>Chips matching every filter of <paramref name="search"/>, in chip id order (keyset pages), from the indexed columns.</summary>
+    public async Task<IReadOnlyList<ChipStateRow>> SearchChipsAsync(ChipSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(search.Limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Limit, ChipSearch.MaxLimit);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var conditions = new List<string>();
+        void Equal(string column, string? value)
+        {
+            if (value is null) return;
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            conditions.Add($"{column} = ${command.Parameters.Count}");
+        }
+        Equal("owner_id", search.OwnerId);
+        Equal("custodian_id", search.CustodianId);
+        Equal("facility_id", search.FacilityId);
+        Equal("model_id", search.ModelId);
+        Equal("stage", search.Stage);
+        Equal("location_country", search.Country);
+        Equal("lot_id", search.LotId);
+        if (search.AfterChipId is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = search.AfterChipId });
+            conditions.Add($"chip_id > ${command.Parameters.Count}");
+        }
+        const string flagged = "(on_hold or illegitimate or conflicting_observations > 0)";
+        if (search.Flagged is { } wanted) conditions.Add(wanted ? flagged : $"not {flagged}");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = search.Limit });
+        var where = conditions.Count == 0 ? "" : $"where {string.Join(" and ", conditions)}";
+        command.CommandText = $"select {ChipStateRows.Columns} from {store.Schema.Quoted}.chip_state {where} order by chip_id limit ${command.Parameters.Count}";
+        var rows = new List<ChipStateRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(ChipStateRows.Read(reader));
+        return rows;
+    }
+
     /// <summary>The chip's full stream (its history, voids included), optionally as of a business or recorded time.</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadChipHistoryAsync(string chipId, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
         store.ReadStreamAsync(StreamKeys.Chip(chipId), 1, asOf, cancellationToken);

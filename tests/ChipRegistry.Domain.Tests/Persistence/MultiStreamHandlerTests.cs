@@ -150,4 +150,27 @@ public sealed class MultiStreamHandlerTests(RegistryStoreFixture fixture) : ICla
         Assert.Equal(0, await registry.ScalarAsync<long>($"select count(*) from {registry.Table("events")} where type in ('chip_shipped', 'assembly_shipped')"));
         foreach (var chip in chips) Assert.Equal("in_stock", (await registry.Reads.FindChipRowAsync(chip, Cancel))!.Stage);
     }
+
+    [Fact]
+    public async Task chip_search_filters_on_the_projected_columns_and_pages_in_chip_id_order()
+    {
+        var registry = await fixture.StartAsync();
+        var chips = await RegisterLotAsync(registry, "lot-search", 5);
+        var sale = await registry.Commands.HandleBatchAsync(
+            [.. chips.Take(2).Select(c => (IChipCommand)new OfferChipSale(ChipWorld.Id(), c, "buyer", ChipWorld.Mfr, ChipWorld.Next()))], cancellationToken: Cancel);
+        Assert.True(sale.IsAccepted);
+        var accepted = await registry.Commands.HandleBatchAsync(
+            [.. chips.Take(2).Select(c => (IChipCommand)new AcceptChipSale(ChipWorld.Id(), c, ChipWorld.Buyer, ChipWorld.Next()))], cancellationToken: Cancel);
+        Assert.True(accepted.IsAccepted, accepted.Error?.ToString());
+        (await registry.Commands.HandleAsync(new PlaceChipHold(ChipWorld.Id(), chips[4], "check", ChipWorld.Bis, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
+        var reads = registry.Reads;
+
+        Assert.Equal(chips.Take(2), (await reads.SearchChipsAsync(new ChipSearch { OwnerId = "buyer" }, Cancel)).Select(r => r.ChipId));
+        Assert.Equal(chips.Skip(2), (await reads.SearchChipsAsync(new ChipSearch { OwnerId = "mfr", Stage = "in_stock", Country = "TW", ModelId = CatalogSeed.H100Sxm.ModelId }, Cancel)).Select(r => r.ChipId));
+        Assert.Equal([chips[4]], (await reads.SearchChipsAsync(new ChipSearch { LotId = "lot-search", Flagged = true }, Cancel)).Select(r => r.ChipId));
+        Assert.Empty(await reads.SearchChipsAsync(new ChipSearch { FacilityId = "nowhere" }, Cancel));
+        var firstPage = await reads.SearchChipsAsync(new ChipSearch { Limit = 3 }, Cancel);
+        var secondPage = await reads.SearchChipsAsync(new ChipSearch { Limit = 3, AfterChipId = firstPage[^1].ChipId }, Cancel);
+        Assert.Equal(chips, firstPage.Concat(secondPage).Select(r => r.ChipId));
+    }
 }
