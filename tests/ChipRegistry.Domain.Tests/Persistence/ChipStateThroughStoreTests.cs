@@ -157,7 +157,7 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
     }
 
     [Fact]
-    public async Task concurrent_reports_on_one_chip_all_land_because_a_version_conflict_is_retried()
+    public async Task concurrent_reports_on_one_chip_all_land_and_the_row_still_equals_a_fresh_fold()
     {
         var registry = await fixture.StartAsync();
         var chipId = "nvidia:busy";

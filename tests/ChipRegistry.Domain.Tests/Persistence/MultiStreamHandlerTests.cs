@@ -70,7 +70,7 @@ public sealed class MultiStreamHandlerTests(RegistryStoreFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task a_lot_hold_holds_every_chip_of_the_lot_in_one_append_and_a_chip_that_refuses_stops_it_whole()
+    public async Task a_lot_hold_by_a_non_agency_appends_nothing_and_an_agency_holds_every_chip_of_the_lot_in_one_append()
     {
         var registry = await fixture.StartAsync();
         var chips = await RegisterLotAsync(registry, "lot-hold", 4);
