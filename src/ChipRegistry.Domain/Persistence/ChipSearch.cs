@@ -1,0 +1,22 @@
+namespace ChipRegistry.Domain.Persistence;
+
+/// <summary>
+/// A search over <c>chip_state</c>: every filter given must match (null: any). <see cref="Stage"/> is the stored
+/// snake_case stage (<c>in_stock</c>); <see cref="Flagged"/> true finds chips held, declared illegitimate or with
+/// conflicting observations. Results come in chip id order, a page at a time after <see cref="AfterChipId"/>.
+/// </summary>
+public sealed record ChipSearch
+{
+    public const int MaxLimit = 1000;
+
+    public string? OwnerId { get; init; }
+    public string? CustodianId { get; init; }
+    public string? FacilityId { get; init; }
+    public string? ModelId { get; init; }
+    public string? Stage { get; init; }
+    public string? Country { get; init; }
+    public string? LotId { get; init; }
+    public bool? Flagged { get; init; }
+    public string? AfterChipId { get; init; }
+    public int Limit { get; init; } = 100;
+}

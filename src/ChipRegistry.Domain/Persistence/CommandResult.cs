@@ -1,0 +1,69 @@
+using ChipRegistry.Domain.Common;
+using ChipRegistry.EventStore;
+
+namespace ChipRegistry.Domain.Persistence;
+
+/// <summary>
+/// What a handler did: accepted (the events appended and the store's result, with each stream's new version for
+/// an ETag) or rejected with the decision's <see cref="DomainError"/> (nothing appended). A rejected lot also names
+/// the serials that already had a stream (<see cref="ConflictingStreams"/>).
+/// </summary>
+public sealed record CommandResult(DomainError? Error, IReadOnlyList<IDomainEvent> Events, AppendResult? Append, BulkAppendResult? Bulk = null)
+{
+    public IReadOnlyList<string> ConflictingStreams { get; init; } = [];
+
+    public bool IsAccepted => Error is null;
+
+    public static CommandResult Rejected(DomainError error) => new(error, [], null);
+
+    /// <summary>The stream's version after the append (for an ETag).</summary>
+    public long VersionOf(string streamKey) =>
+        Append?.VersionOf(streamKey) ?? throw new InvalidOperationException(Error is null ? "nothing was appended" : $"rejected: {Error}");
+
+    /// <summary>Throws <see cref="DomainRejectedException"/> when rejected, for callers that map exceptions to problems.</summary>
+    public CommandResult EnsureAccepted() => Error is null ? this : throw new DomainRejectedException(Error);
+}
+
+/// <summary>A rejected command as an exception: the API maps <see cref="Error"/>'s code to a 4xx problem.</summary>
+public sealed class DomainRejectedException : Exception
+{
+    public DomainRejectedException(DomainError error)
+        : base(error?.ToString()) => Error = error ?? throw new ArgumentNullException(nameof(error));
+
+    public DomainRejectedException()
+        : this(new DomainError("rejected", "the command was rejected"))
+    {
+    }
+
+    public DomainRejectedException(string message)
+        : this(new DomainError("rejected", message))
+    {
+    }
+
+    public DomainRejectedException(string message, Exception innerException)
+        : base(message, innerException) => Error = new DomainError("rejected", message);
+
+    public DomainError Error { get; }
+}
+
+/// <summary>
+/// Request-level metadata recorded with every event of the append; the acting organisation comes from the
+/// command's <see cref="Actor"/>. <see cref="IdempotencyKey"/> and <see cref="RequestHash"/> are the store's.
+/// </summary>
+public sealed record CommandMetadata
+{
+    public static CommandMetadata None { get; } = new();
+
+    public string? CorrelationId { get; init; }
+    public string? CausationId { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public byte[]? RequestHash { get; init; }
+
+    internal AppendMetadata For(Actor actor) => new(actor.OrganisationId)
+    {
+        CorrelationId = CorrelationId,
+        CausationId = CausationId,
+        IdempotencyKey = IdempotencyKey,
+        RequestHash = RequestHash,
+    };
+}

@@ -1,0 +1,166 @@
+using ChipRegistry.Domain.Assemblies;
+using ChipRegistry.Domain.Catalog;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Facilities;
+using ChipRegistry.Domain.Licences;
+using ChipRegistry.Domain.Organisations;
+using ChipRegistry.EventStore;
+using Npgsql;
+
+namespace ChipRegistry.Domain.Persistence;
+
+/// <summary>A chip's state and its stream version (0: no stream yet; the version is the ETag).</summary>
+public sealed record ChipSnapshot(ChipState State, long Version);
+
+/// <summary>An entity folded from its stream (null state: no stream yet) and the stream's version.</summary>
+public sealed record Loaded<TState>(TState? State, long Version) where TState : class;
+
+/// <summary>
+/// What handlers and the API load. Chips come from the inline <c>chip_state</c> table (the snapshot: its history
+/// folds into the full state); organisations for the directory from the inline <c>organisations</c> table; single
+/// organisations, facilities, licences, notifications, models and assemblies are folded from their own (short)
+/// streams through the store's read API.
+/// </summary>
+public sealed class RegistryReads
+{
+    private readonly IEventStore store;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly EventSerializer serializer;
+
+    public RegistryReads(IEventStore store, NpgsqlDataSource dataSource)
+    {
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        serializer = new EventSerializer(DomainStore.EventTypes());
+    }
+
+    public IEventStore Store => store;
+
+    /// <summary>The chip's state and version from its chip-state row; an unknown chip is unregistered at version 0.</summary>
+    public async Task<ChipSnapshot> LoadChipAsync(string chipId, CancellationToken cancellationToken = default)
+    {
+        var loaded = await LoadChipsAsync([chipId], cancellationToken);
+        return loaded[chipId];
+    }
+
+    /// <summary>Many chips in one query; every id asked for is in the answer (unknown ones unregistered, version 0).</summary>
+    public async Task<IReadOnlyDictionary<string, ChipSnapshot>> LoadChipsAsync(IEnumerable<string> chipIds, CancellationToken cancellationToken = default)
+    {
+        var ids = chipIds.Select(StreamKeys.Chip).Distinct(StringComparer.Ordinal).ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var states = await ChipStateRows.LoadStatesAsync(connection, null, store.Schema, serializer, ids, forUpdate: false, cancellationToken);
+        return ids.ToDictionary(
+            id => id,
+            id => states.TryGetValue(id, out var state) ? new ChipSnapshot(state, state.Version) : new ChipSnapshot(ChipState.Initial(id), 0),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>Every chip of a lot (for lot holds), from the chip-state table's lot index.</summary>
+    public async Task<IReadOnlyDictionary<string, ChipSnapshot>> LoadLotAsync(string lotId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(lotId);
+        var ids = new List<string>();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var command = new NpgsqlCommand($"select chip_id from {store.Schema.Quoted}.chip_state where lot_id = $1 order by chip_id", connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lotId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        }
+        return ids.Count == 0 ? new Dictionary<string, ChipSnapshot>() : await LoadChipsAsync(ids, cancellationToken);
+    }
+
+    /// <summary>The chip's searchable row (stage, owner, custodian, place, flags), or null for an unknown chip.</summary>
+    public async Task<ChipStateRow?> FindChipRowAsync(string chipId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"select {ChipStateRows.Columns} from {store.Schema.Quoted}.chip_state where chip_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StreamKeys.Chip(chipId) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ChipStateRows.Read(reader) : null;
+    }
+
+    /// <summary>Chips matching every filter of <paramref name="search"/>, in chip id order (keyset pages), from the indexed columns.</summary>
+    public async Task<IReadOnlyList<ChipStateRow>> SearchChipsAsync(ChipSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(search.Limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Limit, ChipSearch.MaxLimit);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var conditions = new List<string>();
+        void Equal(string column, string? value)
+        {
+            if (value is null) return;
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            conditions.Add($"{column} = ${command.Parameters.Count}");
+        }
+        Equal("owner_id", search.OwnerId);
+        Equal("custodian_id", search.CustodianId);
+        Equal("facility_id", search.FacilityId);
+        Equal("model_id", search.ModelId);
+        Equal("stage", search.Stage);
+        Equal("location_country", search.Country);
+        Equal("lot_id", search.LotId);
+        if (search.AfterChipId is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = search.AfterChipId });
+            conditions.Add($"chip_id > ${command.Parameters.Count}");
+        }
+        const string flagged = "(on_hold or illegitimate or conflicting_observations > 0)";
+        if (search.Flagged is { } wanted) conditions.Add(wanted ? flagged : $"not {flagged}");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = search.Limit });
+        var where = conditions.Count == 0 ? "" : $"where {string.Join(" and ", conditions)}";
+        command.CommandText = $"select {ChipStateRows.Columns} from {store.Schema.Quoted}.chip_state {where} order by chip_id limit ${command.Parameters.Count}";
+        var rows = new List<ChipStateRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(ChipStateRows.Read(reader));
+        return rows;
+    }
+
+    /// <summary>The chip's full stream (its history, voids included), optionally as of a business or recorded time.</summary>
+    public Task<IReadOnlyList<StoredEvent>> ReadChipHistoryAsync(string chipId, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
+        store.ReadStreamAsync(StreamKeys.Chip(chipId), 1, asOf, cancellationToken);
+
+    /// <summary>A fresh fold of the chip's stream as stored (what the chip-state row must equal).</summary>
+    public async Task<ChipSnapshot> FoldChipStreamAsync(string chipId, AsOf? asOf = null, CancellationToken cancellationToken = default)
+    {
+        var aggregate = await store.AggregateStreamAsync(StreamKeys.Chip(chipId), ChipState.Initial(chipId),
+            (state, data) => data is IChipEvent e ? ChipState.Evolve(state, e) : state, asOf, cancellationToken);
+        return new ChipSnapshot(aggregate.State, aggregate.Version);
+    }
+
+    public Task<Loaded<Organisation>> LoadOrganisationAsync(string organisationId, CancellationToken cancellationToken = default) =>
+        FoldAsync<Organisation, IOrganisationEvent>(StreamKeys.Organisation(organisationId), Organisation.Evolve, cancellationToken);
+
+    /// <summary>Every organisation (parent histories included), from the inline organisations table.</summary>
+    public async Task<OrganisationDirectory> LoadOrganisationDirectoryAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var organisations = await OrganisationProjection.LoadAsync(connection, null, store.Schema, serializer.Options, null, forUpdate: false, cancellationToken);
+        return new OrganisationDirectory(organisations.Values);
+    }
+
+    public Task<Loaded<Facility>> LoadFacilityAsync(string facilityId, CancellationToken cancellationToken = default) =>
+        FoldAsync<Facility, IFacilityEvent>(StreamKeys.Facility(facilityId), Facility.Evolve, cancellationToken);
+
+    public Task<Loaded<Licence>> LoadLicenceAsync(string licenceId, CancellationToken cancellationToken = default) =>
+        FoldAsync<Licence, ILicenceEvent>(StreamKeys.Licence(licenceId), Licence.Evolve, cancellationToken);
+
+    public Task<Loaded<ExportNotification>> LoadNotificationAsync(string notificationId, CancellationToken cancellationToken = default) =>
+        FoldAsync<ExportNotification, IExportNotificationEvent>(StreamKeys.Notification(notificationId), ExportNotification.Evolve, cancellationToken);
+
+    public Task<Loaded<AcceleratorModel>> LoadModelAsync(string modelId, CancellationToken cancellationToken = default) =>
+        FoldAsync<AcceleratorModel, IAcceleratorModelEvent>(StreamKeys.Model(modelId), AcceleratorModel.Evolve, cancellationToken);
+
+    public Task<Loaded<Assembly>> LoadAssemblyAsync(string assemblyId, CancellationToken cancellationToken = default) =>
+        FoldAsync<Assembly, IAssemblyEvent>(StreamKeys.Assembly(assemblyId), Assembly.Evolve, cancellationToken);
+
+    private async Task<Loaded<TState>> FoldAsync<TState, TEvent>(string streamKey, Func<TState?, TEvent, TState?> evolve, CancellationToken cancellationToken)
+        where TState : class
+    {
+        var aggregate = await store.AggregateStreamAsync<TState?>(streamKey, null, (state, data) => data is TEvent e ? evolve(state, e) : state, null, cancellationToken);
+        return new Loaded<TState>(aggregate.State, aggregate.Version);
+    }
+
+}

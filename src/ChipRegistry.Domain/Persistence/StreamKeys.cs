@@ -1,0 +1,53 @@
+using ChipRegistry.Domain.Common;
+
+namespace ChipRegistry.Domain.Persistence;
+
+/// <summary>
+/// How domain streams are keyed in the event store. A chip's stream key is its registry id itself
+/// (<c>nvidia:1652223004561</c>, design.md "Streams"); every other stream is <c>{category}/{id}</c>, so an
+/// organisation and a facility of the same id never share a stream. Registry chip ids carry no '/', so a chip
+/// key never collides with another category's key. The stream type column holds the category.
+/// </summary>
+public static class StreamKeys
+{
+    public const string ChipType = "chip";
+    public const string AssemblyType = "assembly";
+    public const string OrganisationType = "organisation";
+    public const string FacilityType = "facility";
+    public const string LicenceType = "licence";
+    public const string NotificationType = "notification";
+    public const string ModelType = "model";
+
+    public static string Chip(string chipId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(chipId);
+        return chipId.Contains('/', StringComparison.Ordinal)
+            ? throw new ArgumentException($"chip id '{chipId}' contains '/', which only other stream categories use", nameof(chipId))
+            : chipId;
+    }
+
+    public static string Assembly(string assemblyId) => Key(AssemblyType, assemblyId);
+
+    public static string Organisation(string organisationId) => Key(OrganisationType, organisationId);
+
+    public static string Facility(string facilityId) => Key(FacilityType, facilityId);
+
+    public static string Licence(string licenceId) => Key(LicenceType, licenceId);
+
+    public static string Notification(string notificationId) => Key(NotificationType, notificationId);
+
+    public static string Model(string modelId) => Key(ModelType, modelId);
+
+    /// <summary>The store key of a domain <see cref="StreamId"/> (chip or assembly, as multi-stream decisions name them).</summary>
+    public static string For(StreamId stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return stream.Category == ChipType ? Chip(stream.Id) : Key(stream.Category, stream.Id);
+    }
+
+    private static string Key(string category, string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return $"{category}/{id}";
+    }
+}
