@@ -1,5 +1,5 @@
 using ChipRegistry.Api.Keys;
-using ChipRegistry.Domain;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,26 +19,29 @@ public static class EventStoreHosting
         builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddSingleton(services =>
             new NpgsqlDataSourceBuilder(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ConnectionString).Build());
-        builder.Services.AddSingleton(services => new EventStoreOptions(EventTypes())
-        {
-            Schema = services.GetRequiredService<IOptions<RegistryOptions>>().Value.Schema,
-            InlineProjections = [new ApiKeyProjection()],
-            AdditionalMigrations = EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys"),
-        });
+        builder.Services.AddSingleton(services => StoreOptions(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Schema));
         builder.Services.AddSingleton(services => PostgresEventStore.Create(
             services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<EventStoreOptions>()));
         builder.Services.AddSingleton<IEventStore>(services => services.GetRequiredService<PostgresEventStore>());
+        builder.Services.AddSingleton(services => new RegistryReads(services.GetRequiredService<IEventStore>(), services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(services => new RegistryCommands(services.GetRequiredService<RegistryReads>()));
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
     }
 
-    private static EventTypeRegistry EventTypes()
+    /// <summary>The domain's options (events, chip-state and organisation projections, migrations) plus the API's keys.</summary>
+    private static EventStoreOptions StoreOptions(string schema)
     {
-        var registry = new EventTypeRegistry();
-        foreach (var (type, name) in DomainEventNames.ByType.Concat(ApiKeyEventNames.ByType))
+        var domain = DomainStore.Options(schema);
+        foreach (var (type, name) in ApiKeyEventNames.ByType)
         {
-            registry.Register(type, name);
+            domain.EventTypes.Register(type, name);
         }
-        return registry;
+        return new EventStoreOptions(domain.EventTypes)
+        {
+            Schema = schema,
+            InlineProjections = [.. domain.InlineProjections, new ApiKeyProjection()],
+            AdditionalMigrations = [.. domain.AdditionalMigrations, .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys")],
+        };
     }
 }
