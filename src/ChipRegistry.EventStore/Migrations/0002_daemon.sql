@@ -80,7 +80,7 @@ begin
         from base b
         cross join drawn d
         left join page pg on true
-        group by b.mark, b.xid, b.horizon, b.seen_at, b.xmin, b.proven, d.drawn),
+        group by b.mark, b.base, b.xid, b.horizon, b.seen_at, b.xmin, b.proven, d.drawn),
     holes as (
         select x.s + 1 as hole_from, x.nxt - 1 as hole_to
         from (select u.s, lead(u.s) over (order by u.s) as nxt
