@@ -34,6 +34,17 @@ public static class DaemonTestKit
         RetryDelay = TimeSpan.FromMilliseconds(200),
     };
 
+    public static ProjectionDaemonOptions Tuned(ProjectionDaemonOptions o, int? batchSize = null, bool? leadership = null, TimeSpan? retryDelay = null, TimeSpan? poll = null) => new()
+    {
+        Projections = o.Projections,
+        BatchSize = batchSize ?? o.BatchSize,
+        PollInterval = poll ?? o.PollInterval,
+        LeadershipRetryInterval = o.LeadershipRetryInterval,
+        RetryDelay = retryDelay ?? o.RetryDelay,
+        UseLeadership = leadership ?? o.UseLeadership,
+        StalledAfter = o.StalledAfter,
+    };
+
     public static async Task<ProjectionDaemon> StartDaemonAsync(PostgresEventStore store, ProjectionDaemonOptions options)
     {
         var daemon = new ProjectionDaemon(store, options);
