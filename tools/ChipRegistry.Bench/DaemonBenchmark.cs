@@ -40,36 +40,29 @@ internal static class DaemonBenchmark
             await analyze.ExecuteNonQueryAsync();
         }
 
-        Log("server-side INSERT ... SELECT");
-        await using (var create = dataSource.CreateCommand($"create table {Schema}.sql_counts (stream_type text primary key, events bigint not null)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-        var clock = Stopwatch.StartNew();
-        await using (var insert = dataSource.CreateCommand(
-            $"""
-            insert into {Schema}.sql_counts (stream_type, events)
-            select s.type, count(*) from {Schema}.events e join {Schema}.streams s on s.key = e.stream_key group by s.type
-            """))
-        {
-            await insert.ExecuteNonQueryAsync();
-        }
-        var sql = clock.Elapsed;
-
+        // The SQL side runs twice, before and after the daemon, and the faster run counts: the
+        // shared machine's noise must not flatter the ratio.
+        var sql = await SqlProjectionAsync(dataSource, "sql_counts");
         Log("daemon catch-up");
         var daemonOptions = new ProjectionDaemonOptions
         {
             Projections = [new AsyncProjectionRegistration(new CountByStreamType())],
-            BatchSize = 50_000,
+            BatchSize = 250_000,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
         using var daemon = new ProjectionDaemon(store, daemonOptions);
         await daemon.PrepareAsync();
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         await daemon.StartAsync(CancellationToken.None);
         await daemon.WaitForCatchUpAsync();
         var catchUp = clock.Elapsed;
         await daemon.StopAsync(CancellationToken.None);
+
+        var sqlAgain = await SqlProjectionAsync(dataSource, "sql_counts_again");
+        if (sqlAgain < sql)
+        {
+            sql = sqlAgain;
+        }
 
         await using (var compare = dataSource.CreateCommand(
             $"""
@@ -87,6 +80,25 @@ internal static class DaemonBenchmark
         Print("daemon_catchup_events_per_s", daemonRate.ToString("F0", CultureInfo.InvariantCulture));
         Print("sql_projection_events_per_s", sqlRate.ToString("F0", CultureInfo.InvariantCulture));
         Print("daemon_catchup_ratio", (daemonRate / sqlRate).ToString("F2", CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<TimeSpan> SqlProjectionAsync(NpgsqlDataSource dataSource, string table)
+    {
+        Log($"server-side INSERT ... SELECT into {table}");
+        await using (var create = dataSource.CreateCommand($"create table {Schema}.{table} (stream_type text primary key, events bigint not null)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var clock = Stopwatch.StartNew();
+        await using (var insert = dataSource.CreateCommand(
+            $"""
+            insert into {Schema}.{table} (stream_type, events)
+            select s.type, count(*) from {Schema}.events e join {Schema}.streams s on s.key = e.stream_key group by s.type
+            """))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+        return clock.Elapsed;
     }
 
     private sealed class CountByStreamType : IAsyncProjection

@@ -55,6 +55,9 @@ internal sealed class ProjectionRunner(
                 logger.LogInformation("Projection {Projection} in {Schema}: this daemon leads (lock held by backend {Pid}).", Name, context.Schema, leader.BackendProcessId);
                 IsLeader = true;
                 await RunBatchesAsync(leader, cancellationToken);
+                // Leadership was lost: give another daemon the time to take over before standing again.
+                IsLeader = false;
+                await DelayAsync(options.RetryDelay, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -38,22 +38,31 @@ create function {schema}.advance_high_water_mark(
     out gap_horizon bigint,
     out gap_seen_at timestamptz,
     out skipped     bigint)
-language plpgsql as $$
+language plpgsql
+-- Plan each call for its actual numbers: a generic plan cannot see that the range is narrow.
+set plan_cache_mode = force_custom_plan
+as $$
 declare
     v_old_xid      xid8;
     v_old_horizon  bigint;
+    v_old_seen_at  timestamptz;
     v_proven       boolean;
     v_gap_open     boolean;
     v_xmin         xid8;
     v_drawn        bigint;
-    v_new_xid      xid8;
     v_hole_from    bigint[];
     v_hole_to      bigint[];
 begin
+    -- The stored state first, so the deciding statement below scans the events table from a
+    -- known number (a range scan on the primary key). Only the mark function writes this row,
+    -- and its update is guarded on exactly what is read here.
+    select p.last_seq_id, p.gap_xid, p.gap_horizon, p.gap_seen_at
+    into old_mark, v_old_xid, v_old_horizon, v_old_seen_at
+    from {schema}.projection_progress p
+    where p.name = '$high_water_mark';
+
     with state as materialized (
-        select p.last_seq_id as mark, p.gap_xid as xid, p.gap_horizon as horizon, p.gap_seen_at as seen_at
-        from {schema}.projection_progress p
-        where p.name = '$high_water_mark'),
+        select old_mark as mark, v_old_xid as xid, v_old_horizon as horizon, v_old_seen_at as seen_at),
     proof as materialized (
         select s.*, pg_snapshot_xmin(pg_current_snapshot()) as xmin,
                (s.xid is not null and s.horizon > s.mark
@@ -62,43 +71,55 @@ begin
     base as materialized (
         select p.*, case when p.proven then p.horizon else p.mark end as base
         from proof p),
+    -- The committed events in (base, base + p_page], counted in one index scan: when their
+    -- count equals the span up to the highest of them, the run has no hole.
+    span as materialized (
+        select count(e.seq_id) as n, max(e.seq_id) as top
+        from {schema}.events e
+        where e.seq_id > old_mark
+          and e.seq_id <= greatest(old_mark, coalesce(v_old_horizon, 0)) + p_page
+          and e.seq_id > (select b.base from base b)
+          and e.seq_id <= (select b.base from base b) + p_page),
+    -- Only when there is a hole: where the contiguous run from base ends.
     page as materialized (
         select e.seq_id, e.seq_id - row_number() over (order by e.seq_id) as k
         from (select e.seq_id
-              from {schema}.events e, base b
-              where e.seq_id > b.base
-              order by e.seq_id
-              limit p_page) e),
+              from {schema}.events e
+              where e.seq_id > old_mark
+                and e.seq_id <= greatest(old_mark, coalesce(v_old_horizon, 0)) + p_page
+                and e.seq_id > (select b.base from base b)
+                and e.seq_id <= (select b.base from base b) + p_page
+                and (select sp.n <> coalesce(sp.top - b.base, 0) from span sp, base b)
+              order by e.seq_id) e),
     drawn as materialized (
         select case when q.is_called then q.last_value else 0 end as drawn
         from {schema}.events_seq_id q),
     run as materialized (
         select b.mark, b.xid, b.horizon, b.seen_at, b.xmin, b.proven, d.drawn,
-               coalesce(max(pg.seq_id) filter (where pg.k = b.base), b.base) as reached,
-               count(pg.seq_id) filter (where pg.k > b.base) > 0 as broken,
-               count(pg.seq_id) as rows_read
-        from base b
-        cross join drawn d
-        left join page pg on true
-        group by b.mark, b.base, b.xid, b.horizon, b.seen_at, b.xmin, b.proven, d.drawn),
+               case when sp.n = coalesce(sp.top - b.base, 0) then coalesce(sp.top, b.base)
+                    else coalesce((select max(pg.seq_id) filter (where pg.k = b.base) from page pg), b.base) end as reached,
+               sp.n <> coalesce(sp.top - b.base, 0) as broken,
+               sp.n as rows_read
+        from base b, drawn d, span sp),
     holes as (
         select x.s + 1 as hole_from, x.nxt - 1 as hole_to
         from (select u.s, lead(u.s) over (order by u.s) as nxt
               from (select b.mark as s from base b where b.proven
                     union all
                     select e.seq_id
-                    from {schema}.events e, base b
-                    where b.proven and e.seq_id > b.mark and e.seq_id <= b.horizon
+                    from {schema}.events e
+                    where (select b.proven from base b) and e.seq_id > old_mark and e.seq_id <= v_old_horizon
                     union all
                     select b.horizon + 1 from base b where b.proven) u) x
         where x.nxt - x.s > 1),
     decided as (
         select r.*,
+               -- a full page without a hole says nothing about what lies above it
                r.reached < r.drawn and (r.broken or r.rows_read < p_page) as gap_open,
                -- the pending evidence still covers the first missing number
                (not r.proven and r.xid is not null and r.horizon > r.reached) as keep_pending
         from run r)
-    select dd.mark, dd.xid, dd.horizon, dd.proven, dd.xmin, dd.drawn, dd.reached, dd.gap_open,
+    select dd.proven, dd.xmin, dd.drawn, dd.reached, dd.gap_open,
            case when dd.keep_pending then dd.xid
                 when dd.gap_open then pg_current_xact_id() end,
            case when dd.keep_pending then dd.horizon
@@ -107,7 +128,7 @@ begin
                 when dd.gap_open then clock_timestamp() end,
            (select array_agg(h.hole_from order by h.hole_from) from holes h),
            (select array_agg(h.hole_to order by h.hole_from) from holes h)
-    into old_mark, v_old_xid, v_old_horizon, v_proven, v_xmin, v_drawn, new_mark, v_gap_open,
+    into v_proven, v_xmin, v_drawn, new_mark, v_gap_open,
          gap_xid, gap_horizon, gap_seen_at, v_hole_from, v_hole_to
     from decided dd;
 
