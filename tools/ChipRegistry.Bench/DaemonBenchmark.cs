@@ -47,7 +47,8 @@ internal static class DaemonBenchmark
         var daemonOptions = new ProjectionDaemonOptions
         {
             Projections = [new AsyncProjectionRegistration(new CountByStreamType())],
-            BatchSize = 250_000,
+            BatchSize = 500_000,
+            MarkPageSize = 1_000_000,
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
         using var daemon = new ProjectionDaemon(store, daemonOptions);
@@ -77,6 +78,7 @@ internal static class DaemonBenchmark
         var daemonRate = settings.Events / catchUp.TotalSeconds;
         var sqlRate = settings.Events / sql.TotalSeconds;
         Print("daemon_batch_size", daemonOptions.BatchSize.ToString(CultureInfo.InvariantCulture));
+        Print("daemon_mark_page_size", daemonOptions.MarkPageSize.ToString(CultureInfo.InvariantCulture));
         Print("daemon_catchup_events_per_s", daemonRate.ToString("F0", CultureInfo.InvariantCulture));
         Print("sql_projection_events_per_s", sqlRate.ToString("F0", CultureInfo.InvariantCulture));
         Print("daemon_catchup_ratio", (daemonRate / sqlRate).ToString("F2", CultureInfo.InvariantCulture));
