@@ -40,7 +40,7 @@ internal sealed class BatchApplier(StoreContext context)
             await transaction.ReleaseAsync("batch", cancellationToken);
             return new BatchOutcome(through, projection.ReadsEvents ? events.Count : await CountAsync(connection, transaction, after, through, cancellationToken), [], null);
         }
-        catch (Exception e) when (!IsCancellation(e, cancellationToken))
+        catch (Exception e) when (!FailsTheBatch(e, cancellationToken))
         {
             await transaction.RollbackAsync("batch", cancellationToken);
         }
@@ -61,7 +61,7 @@ internal sealed class BatchApplier(StoreContext context)
                 await transaction.ReleaseAsync("event", cancellationToken);
                 applied++;
             }
-            catch (Exception error) when (!IsCancellation(error, cancellationToken))
+            catch (Exception error) when (!FailsTheBatch(error, cancellationToken))
             {
                 await transaction.RollbackAsync("event", cancellationToken);
                 var failure = new FailedEvent(e.SeqId, e.EventId, error.ToString());
@@ -76,8 +76,14 @@ internal sealed class BatchApplier(StoreContext context)
         return new BatchOutcome(through, applied, failed, null);
     }
 
-    private static bool IsCancellation(Exception e, CancellationToken cancellationToken) =>
-        e is OperationCanceledException && cancellationToken.IsCancellationRequested;
+    /// <summary>
+    /// Not the event's fault: cancellation, a lost connection, a deadlock or serialization
+    /// failure. These fail the whole batch (the runner retries it) instead of dead-lettering.
+    /// </summary>
+    private static bool FailsTheBatch(Exception e, CancellationToken cancellationToken) =>
+        (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        || e is PostgresException { IsTransient: true } || (e is NpgsqlException and not PostgresException)
+        || (e is PostgresException p && PostgresErrors.IsTransient(p));
 
     private async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, long through, CancellationToken cancellationToken)
     {
