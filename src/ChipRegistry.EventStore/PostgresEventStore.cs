@@ -30,6 +30,9 @@ public sealed class PostgresEventStore : IEventStore
 
     public string NotificationChannel => context.Channel;
 
+    /// <summary>Shared with the async daemon and the capped feed (Daemon/).</summary>
+    internal StoreContext Context => context;
+
     /// <summary>Applies missing migrations, then returns the store.</summary>
     public static async Task<PostgresEventStore> StartAsync(NpgsqlDataSource dataSource, EventStoreOptions options, CancellationToken cancellationToken = default)
     {

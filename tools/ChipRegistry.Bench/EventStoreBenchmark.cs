@@ -98,6 +98,8 @@ internal static class EventStoreBenchmark
         Print("single_append_p99_ms", single.P99Milliseconds.ToString("F2", CultureInfo.InvariantCulture));
         Print("raw_insert_p99_ms", rawInsert.P99Milliseconds.ToString("F2", CultureInfo.InvariantCulture));
         Print("single_append_per_s_no_notify", Rate(singleQuiet));
+
+        await DaemonBenchmark.RunAsync(settings, dataSource);
     }
 
     private static async Task CreateRawTableAsync(NpgsqlDataSource dataSource)

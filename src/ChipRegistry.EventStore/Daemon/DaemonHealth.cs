@@ -1,0 +1,95 @@
+using NodaTime;
+using Npgsql;
+
+namespace ChipRegistry.EventStore;
+
+/// <summary>
+/// The daemon's state for <c>/health/ready</c> (report it; never fail readiness on lag) and for
+/// dashboards: the high-water mark, the highest committed sequence number, whether the mark is
+/// stalled at a gap, and each projection's position.
+/// </summary>
+public sealed record DaemonHealth(
+    string Schema,
+    long HighWaterMark,
+    long HighestSeqId,
+    bool MarkStalled,
+    Instant? GapSeenAt,
+    long SkippedGaps,
+    IReadOnlyList<ProjectionHealth> Projections)
+{
+    /// <summary>True when some projection is halted on a dead letter (worth an alert, not a failed readiness probe).</summary>
+    public bool AnyHalted => Projections.Any(p => p.Halted);
+}
+
+/// <summary>
+/// One projection: its checkpoint, its lag behind the high-water mark (in sequence numbers),
+/// whether it is halted (and on which event, why), its dead letters, and whether a runner in
+/// this process currently leads it.
+/// </summary>
+public sealed record ProjectionHealth(
+    string Name,
+    long Checkpoint,
+    long Lag,
+    bool Halted,
+    long? HaltedAtSeqId,
+    string? HaltedError,
+    long DeadLetters,
+    bool LeadingHere);
+
+internal static class DaemonHealthReader
+{
+    public static async Task<DaemonHealth> ReadAsync(StoreContext context, IReadOnlyList<string> projections, TimeSpan stalledAfter, Func<string, bool> leadingHere, CancellationToken cancellationToken)
+    {
+        var schema = context.Schema.Quoted;
+        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        var mark = new NpgsqlBatchCommand(
+            $"""
+            select m.last_seq_id,
+                   (select coalesce(max(e.seq_id), 0) from {schema}.events e),
+                   m.gap_seen_at is not null and m.gap_seen_at < clock_timestamp() - make_interval(secs => $1),
+                   m.gap_seen_at,
+                   (select count(*) from {schema}.skipped_gaps)
+            from {schema}.projection_progress m
+            where m.name = '{HighWaterMark.Row}'
+            """);
+        mark.Parameters.Add(new NpgsqlParameter<double> { TypedValue = stalledAfter.TotalSeconds });
+        batch.BatchCommands.Add(mark);
+        var rows = new NpgsqlBatchCommand(
+            $"""
+            select p.name, p.last_seq_id, p.halted_seq_id, p.halted_error,
+                   (select count(*) from {schema}.dead_letters d where d.projection = p.name)
+            from {schema}.projection_progress p
+            where p.name = any ($1)
+            order by p.name
+            """);
+        rows.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. projections] });
+        batch.BatchCommands.Add(rows);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var highWaterMark = reader.GetInt64(0);
+        var highest = reader.GetInt64(1);
+        var stalled = reader.GetBoolean(2);
+        Instant? seenAt = reader.IsDBNull(3) ? null : PostgresTime.FromTimestamp(reader.GetFieldValue<DateTime>(3));
+        var skipped = reader.GetInt64(4);
+        await reader.NextResultAsync(cancellationToken);
+        var list = new List<ProjectionHealth>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var name = reader.GetString(0);
+            var checkpoint = reader.GetInt64(1);
+            long? haltedAt = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+            list.Add(new ProjectionHealth(
+                name,
+                checkpoint,
+                Math.Max(0, highWaterMark - checkpoint),
+                haltedAt is not null,
+                haltedAt,
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetInt64(4),
+                leadingHere(name)));
+        }
+        return new DaemonHealth(context.Schema.Value, highWaterMark, highest, stalled, seenAt, skipped, list);
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ChipRegistry.EventStore;
+
+/// <summary>
+/// Rebuilds one projection from zero while appends go on: shadow copies of its tables
+/// (<c>like live including all</c>), replayed in bounded batches up to the high-water mark,
+/// then, in ONE transaction that locks the live tables, caught up to the mark of that moment
+/// and swapped in with the checkpoint, its dead letters and its halt. Readers see the old
+/// tables until that commit and the complete new ones after it, never a partial one.
+/// </summary>
+internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemonOptions options, HighWaterMark mark, ILogger logger)
+{
+    private const string ShadowSuffix = "__rebuild";
+
+    private readonly BatchApplier applier = new(context);
+
+    public async Task<RebuildResult> RebuildAsync(AsyncProjectionRegistration registration, CancellationToken cancellationToken)
+    {
+        var name = registration.Name;
+        var tables = registration.Projection.Tables;
+        var shadows = tables.ToDictionary(t => t.Name, t => t.Name + ShadowSuffix, StringComparer.Ordinal);
+        var schema = context.Schema.Quoted;
+        var failed = new List<FailedEvent>();
+
+        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, null, string.Join(";\n", tables.Select(t =>
+            $"drop table if exists {schema}.\"{shadows[t.Name]}\"; create table {schema}.\"{shadows[t.Name]}\" (like {schema}.\"{t.Name}\" including all)")), cancellationToken);
+        try
+        {
+            long position = 0;
+            long applied = 0;
+            while (true)
+            {
+                await mark.AdvanceAsync(cancellationToken);
+                var target = await HighWaterMark.ReadAsync(connection, null, context.Schema, cancellationToken);
+                if (target - position <= options.BatchSize)
+                {
+                    break;
+                }
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var outcome = await ApplyAsync(connection, transaction, registration, shadows, position, Math.Min(target, position + options.BatchSize), failed, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                position = outcome.Through;
+                applied += outcome.Applied;
+            }
+
+            await using (var swap = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                // The live tables first, then the checkpoint row: the order a runner's batch takes them in.
+                await ExecuteAsync(connection, swap,
+                    $"lock table {string.Join(", ", tables.Select(t => $"{schema}.\"{t.Name}\""))} in access exclusive mode", cancellationToken);
+                await using (var progress = new NpgsqlCommand($"select last_seq_id from {schema}.projection_progress where name = $1 for update", connection, swap))
+                {
+                    progress.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                    await progress.ExecuteScalarAsync(cancellationToken);
+                }
+                var target = await HighWaterMark.ReadAsync(connection, swap, context.Schema, cancellationToken);
+                while (position < target)
+                {
+                    var outcome = await ApplyAsync(connection, swap, registration, shadows, position, Math.Min(target, position + options.BatchSize), failed, cancellationToken);
+                    position = outcome.Through;
+                    applied += outcome.Applied;
+                }
+                await applier.ReplaceDeadLettersAsync(connection, swap, name, failed, cancellationToken);
+                await ExecuteAsync(connection, swap, string.Join(";\n", tables.Select(t =>
+                    $"drop table {schema}.\"{t.Name}\"; alter table {schema}.\"{shadows[t.Name]}\" rename to \"{t.Name}\"")), cancellationToken);
+                await using (var checkpoint = new NpgsqlCommand(
+                    $"""
+                    update {schema}.projection_progress
+                    set last_seq_id = $2, updated_at = now(), halted_seq_id = null, halted_error = null, halted_at = null
+                    where name = $1
+                    """, connection, swap))
+                {
+                    checkpoint.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                    checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
+                    await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await swap.CommitAsync(cancellationToken);
+            }
+            logger.LogInformation("Projection {Projection} in {Schema} rebuilt through {SeqId}: {Applied} events applied, {Failed} in dead letters.",
+                name, context.Schema, position, applied, failed.Count);
+            return new RebuildResult(name, position, applied, failed.Count);
+        }
+        catch
+        {
+            await DropShadowsAsync(shadows.Values);
+            throw;
+        }
+    }
+
+    private async Task<BatchOutcome> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AsyncProjectionRegistration registration,
+        IReadOnlyDictionary<string, string> shadows, long after, long through, List<FailedEvent> failed, CancellationToken cancellationToken)
+    {
+        var outcome = await applier.ApplyAsync(connection, transaction, registration, shadows, after, through, rebuilding: true, cancellationToken);
+        failed.AddRange(outcome.Failed);
+        if (outcome.HaltedAt is not null)
+        {
+            throw new ProjectionRebuildException(registration.Name, outcome.HaltedAt.SeqId, outcome.HaltedAt.Error);
+        }
+        return outcome;
+    }
+
+    private async Task DropShadowsAsync(IEnumerable<string> shadows)
+    {
+        try
+        {
+            await using var connection = await context.DataSource.OpenConnectionAsync(CancellationToken.None);
+            await ExecuteAsync(connection, null, string.Join(";\n", shadows.Select(s => $"drop table if exists {context.Schema.Quoted}.\"{s}\"")), CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning(e, "Could not drop the shadow tables of a failed rebuild in {Schema}; the next rebuild replaces them.", context.Schema);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>What a rebuild did: the checkpoint it swapped in, events applied, events left in dead letters.</summary>
+public sealed record RebuildResult(string Projection, long Checkpoint, long Applied, int DeadLetters);
+
+/// <summary>A rebuild of a projection under the halt policy met an event that still fails; the live tables are unchanged.</summary>
+public sealed class ProjectionRebuildException(string projection, long seqId, string error)
+    : Exception($"Rebuilding projection '{projection}' stopped at event {seqId}, which still fails: {error}")
+{
+    public string Projection { get; } = projection;
+
+    public long SeqId { get; } = seqId;
+}
+
+/// <summary>A projection awaited by <see cref="ProjectionDaemon.WaitForCatchUpAsync(long, CancellationToken)"/> is halted below the target.</summary>
+public sealed class ProjectionHaltedException(string projection, long seqId)
+    : Exception($"Projection '{projection}' is halted at event {seqId} (see dead_letters); it cannot catch up until it is rebuilt.")
+{
+    public string Projection { get; } = projection;
+
+    public long SeqId { get; } = seqId;
+}
