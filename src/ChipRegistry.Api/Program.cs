@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
 using ChipRegistry.Api.Idempotency;
@@ -10,6 +11,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryOptions();
 builder.AddRegistryStore();
 builder.AddApiKeys();
+builder.AddRegistryDaemon();
+builder.AddFeed();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -28,6 +31,7 @@ app.UseIdempotencyKeys();
 app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapKeyEndpoints();
+app.MapFeedEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

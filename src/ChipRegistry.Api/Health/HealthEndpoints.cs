@@ -16,7 +16,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<SchemaHealthCheck>("schema", tags: [ReadyTag]);
+            .AddCheck<SchemaHealthCheck>("schema", tags: [ReadyTag])
+            .AddCheck<DaemonHealthCheck>("daemon", tags: [ReadyTag]);
         return services;
     }
 

@@ -1,4 +1,3 @@
-using ChipRegistry.Api.Keys;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;

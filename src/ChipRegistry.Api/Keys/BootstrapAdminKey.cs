@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Hosting;
 using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Keys;

@@ -33,6 +33,9 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("schema").GetProperty("status").GetString());
+        var daemon = body.RootElement.GetProperty("checks").GetProperty("daemon");
+        Assert.True(daemon.GetProperty("data").TryGetProperty("highWaterMark", out _), daemon.ToString());
+        Assert.True(daemon.GetProperty("data").TryGetProperty("markStalled", out _), daemon.ToString());
     }
 
     [Fact]

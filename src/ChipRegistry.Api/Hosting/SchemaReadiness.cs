@@ -1,4 +1,4 @@
-namespace ChipRegistry.Api.Keys;
+namespace ChipRegistry.Api.Hosting;
 
 /// <summary>Completes once the schema is migrated, for start-up work that needs the tables.</summary>
 public sealed class SchemaReadiness

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json;
+using ChipRegistry.EventStore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChipRegistry.Api.Tests.Feed;
+
+public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+{
+    [Fact]
+    public async Task an_agency_reads_every_event_in_order_up_to_the_high_water_mark_and_pages_through_it()
+    {
+        var agency = await host.IssueKeyAsync("agency-feed", "agency");
+        await host.IssueKeyAsync("feed-op-1", "operator");
+        await host.IssueKeyAsync("feed-op-2", "operator");
+        var committed = await host.Factory.Services.GetRequiredService<ProjectionDaemon>().WaitForCatchUpAsync(TestContext.Current.CancellationToken);
+
+        using var all = await Read(agency.Token, "/api/v1/feed?after=0&limit=1000");
+        var seqIds = all.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seqId").GetInt64()).ToList();
+        Assert.True(all.RootElement.GetProperty("highWaterMark").GetInt64() >= committed);
+        Assert.Equal(seqIds.Order(), seqIds);
+        Assert.All(seqIds, id => Assert.True(id <= all.RootElement.GetProperty("highWaterMark").GetInt64()));
+        var issued = all.RootElement.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "api_key_issued").ToList();
+        Assert.Contains(issued, e => e.GetProperty("data").GetProperty("organisationId").GetString() == "feed-op-2");
+        Assert.All(issued, e => Assert.Equal("redacted", e.GetProperty("data").GetProperty("secretHash").GetString()));
+
+        var paged = new List<long>();
+        long after = 0;
+        while (true)
+        {
+            using var page = await Read(agency.Token, $"/api/v1/feed?after={after}&limit=2");
+            var ids = page.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seqId").GetInt64()).ToList();
+            paged.AddRange(ids);
+            var next = page.RootElement.GetProperty("next").GetInt64();
+            if (ids.Count == 0 || next == after)
+            {
+                break;
+            }
+            after = next;
+        }
+        Assert.Equal(seqIds, paged.Where(id => id <= seqIds[^1]));
+    }
+
+    [Fact]
+    public async Task a_page_out_of_range_is_400_invalid_page()
+    {
+        var agency = await host.IssueKeyAsync("agency-feed-2", "agency");
+
+        var response = await host.SendAsync(HttpMethod.Get, "/api/v1/feed?after=0&limit=0", agency.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("invalid_page", problem.RootElement.GetProperty("code").GetString());
+    }
+
+    private async Task<JsonDocument> Read(string key, string path)
+    {
+        var response = await host.SendAsync(HttpMethod.Get, path, key);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+}
