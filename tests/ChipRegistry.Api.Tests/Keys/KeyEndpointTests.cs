@@ -10,23 +10,15 @@ using Npgsql;
 
 namespace ChipRegistry.Api.Tests.Keys;
 
-public sealed class KeyEndpointTests
+public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
 {
-    private const string BootstrapKey = "bootstrap-admin-key-for-tests-0123456789";
+    private const string BootstrapKey = RegistryApiHost.AdminKey;
 
     [Fact]
     public async Task the_bootstrap_admin_issues_lists_and_revokes_keys_and_only_hashes_are_stored()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var database = await TestDatabase.CreateAsync(cancellationToken);
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Registry"] = database.ConnectionString,
-            [BootstrapAdminKey.Variable] = BootstrapKey,
-        });
-        using var client = factory.CreateClient();
-        await Readiness.WaitUntilReadyAsync(client);
-        await WaitForBootstrapAsync(client);
+        var (database, client) = (host.Database, host.Client);
 
         var issued = await Send(client, HttpMethod.Post, "/api/v1/admin/keys", BootstrapKey, new { organisationId = "op-1", role = "operator", label = "ops team" });
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
@@ -93,15 +85,7 @@ public sealed class KeyEndpointTests
     public async Task an_unknown_role_is_rejected_with_its_code_and_nothing_is_issued()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var database = await TestDatabase.CreateAsync(cancellationToken);
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Registry"] = database.ConnectionString,
-            [BootstrapAdminKey.Variable] = BootstrapKey,
-        });
-        using var client = factory.CreateClient();
-        await Readiness.WaitUntilReadyAsync(client);
-        await WaitForBootstrapAsync(client);
+        var (database, client) = (host.Database, host.Client);
         var before = await Scalar(database, "select count(*) from chipregistry.events");
 
         var response = await Send(client, HttpMethod.Post, "/api/v1/admin/keys", BootstrapKey, new { organisationId = "op-1", role = "emperor", label = "x" });
@@ -109,16 +93,6 @@ public sealed class KeyEndpointTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("unknown_role", await Code(response));
         Assert.Equal(before, await Scalar(database, "select count(*) from chipregistry.events"));
-    }
-
-    private static async Task WaitForBootstrapAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await Send(client, HttpMethod.Get, "/api/v1/admin/keys", BootstrapKey)).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the bootstrap admin key was never issued");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string key, object? body = null)

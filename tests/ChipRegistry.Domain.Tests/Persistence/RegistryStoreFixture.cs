@@ -9,25 +9,6 @@ namespace ChipRegistry.Domain.Tests.Persistence;
 /// <summary>One database per test class; each test starts the registry's store (domain options) in a schema of its own.</summary>
 public sealed class RegistryStoreFixture : DatabaseFixture
 {
-    private NpgsqlDataSource? dataSource;
-
-    public NpgsqlDataSource DataSource => dataSource ?? throw new InvalidOperationException("The fixture has not been initialised.");
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (dataSource is not null)
-        {
-            await dataSource.DisposeAsync();
-        }
-        await base.DisposeAsync();
-    }
-
     public async Task<Registry> StartAsync()
     {
         var schema = $"reg_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";

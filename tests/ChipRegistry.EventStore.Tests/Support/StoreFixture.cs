@@ -7,25 +7,6 @@ namespace ChipRegistry.EventStore.Tests.Support;
 /// <summary>One database per test class; each test starts its store in a schema of its own.</summary>
 public sealed class StoreFixture : DatabaseFixture
 {
-    private NpgsqlDataSource? dataSource;
-
-    public NpgsqlDataSource DataSource => dataSource ?? throw new InvalidOperationException("The fixture has not been initialised.");
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (dataSource is not null)
-        {
-            await dataSource.DisposeAsync();
-        }
-        await base.DisposeAsync();
-    }
-
     public static string NewSchemaName() => $"es_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";
 
     public EventStoreOptions Options(string? schema = null) => new(TestEvents.Registry()) { Schema = schema ?? NewSchemaName() };
