@@ -80,6 +80,30 @@ public sealed class RegistryReads
         return await reader.ReadAsync(cancellationToken) ? ChipStateRows.Read(reader) : null;
     }
 
+    /// <summary>
+    /// How many chips have been shipped citing this licence or notification number, voided shipments excepted:
+    /// the <see cref="Chips.ShipmentContext.AlreadyShippedUnderLicence"/> a shipment's licence check needs.
+    /// </summary>
+    public async Task<int> CountShippedUnderLicenceAsync(string authorisationNumber, CancellationToken cancellationToken = default)
+    {
+        var schema = store.Schema.Quoted;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"""
+            select count(*)::int
+            from {schema}.events shipped
+            where shipped.type = 'chip_shipped'
+              and shipped.data ->> 'authorisation_number' = $1
+              and not exists (
+                  select 1 from {schema}.events voided
+                  where voided.type = 'chip_event_voided'
+                    and voided.stream_key = shipped.stream_key
+                    and voided.data ->> 'voided_event_id' = shipped.event_id::text)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = authorisationNumber });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Chips matching every filter of <paramref name="search"/>, in chip id order (keyset pages), from the indexed columns.</summary>
     public async Task<IReadOnlyList<ChipStateRow>> SearchChipsAsync(ChipSearch search, CancellationToken cancellationToken = default)
     {

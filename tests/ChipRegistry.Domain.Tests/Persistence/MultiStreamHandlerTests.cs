@@ -135,6 +135,24 @@ public sealed class MultiStreamHandlerTests(RegistryStoreFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task chips_shipped_under_a_licence_are_counted_for_its_quantity_check_and_voided_shipments_are_not()
+    {
+        var registry = await fixture.StartAsync();
+        var (assembly, chips) = await PackedAssemblyAsync(registry, "asm-licence");
+        var shipment = Ship(assembly) with { AuthorisationNumber = "A123456" };
+        Assert.Equal(0, await registry.Reads.CountShippedUnderLicenceAsync("A123456", Cancel));
+
+        (await registry.Commands.HandleAsync(shipment, cancellationToken: Cancel)).EnsureAccepted();
+
+        Assert.Equal(3, await registry.Reads.CountShippedUnderLicenceAsync("A123456", Cancel));
+        Assert.Equal(0, await registry.Reads.CountShippedUnderLicenceAsync("A999999", Cancel));
+        var shippedEvent = (await registry.Reads.ReadChipHistoryAsync(chips[0], cancellationToken: Cancel))[^1];
+        var voided = await registry.Commands.HandleAsync(new VoidChipEvent(ChipWorld.Id(), chips[0], shippedEvent.EventId, "entered twice", ChipWorld.Bis, ChipWorld.Next()), cancellationToken: Cancel);
+        Assert.True(voided.IsAccepted, voided.Error?.ToString());
+        Assert.Equal(2, await registry.Reads.CountShippedUnderLicenceAsync("A123456", Cancel));
+    }
+
+    [Fact]
     public async Task shipping_an_assembly_with_one_held_chip_appends_nothing_to_the_assembly_or_any_chip()
     {
         var registry = await fixture.StartAsync();
