@@ -28,33 +28,67 @@ public sealed class PersistentCluster(string workingCopy, string? home = null, C
     public PersistentClusterPointer? ReadPointer() =>
         File.Exists(PointerFile) ? JsonSerializer.Deserialize<PersistentClusterPointer>(File.ReadAllText(PointerFile)) : null;
 
-    /// <summary>Creates the cluster on first use, starts it, creates the registry's database, and returns the pointer.</summary>
+    /// <summary>
+    /// Creates the cluster on first use, starts it, creates the registry's database, and returns the pointer.
+    /// A cluster whose <c>.data</c> pointer was lost (a <c>git clean</c>) is found again through the copy of the
+    /// pointer kept inside it; an existing cluster is never deleted or overwritten.
+    /// </summary>
     public async Task<PersistentClusterPointer> UpAsync(Action<string> log, CancellationToken cancellationToken = default)
     {
         var binaries = PostgresBinaries.Locate(log);
-        var pointer = ReadPointer();
+        var directory = Path.Combine(Home, StableName());
+        var pointer = ReadPointer() is { } recorded && Directory.Exists(recorded.Directory) ? recorded : ReadInnerPointer(directory);
         LocalCluster cluster;
-        if (pointer is not null && Directory.Exists(pointer.Directory))
+        if (pointer is not null)
         {
             cluster = LocalCluster.Open(pointer.Directory, binaries, pointer.Port);
         }
         else
         {
-            var port = FreePort(PreferredPort);
-            var directory = Path.Combine(Home, StableName());
             if (Directory.Exists(directory))
             {
-                Directory.Delete(directory, recursive: true);
+                throw new LocalPostgresException(
+                    $"{directory} exists but holds no usable cluster pointer; it is left untouched. Move it away to create a new cluster.");
             }
+            var port = FreePort(PreferredPort);
             log($"Creating a persistent PostgreSQL {binaries.MajorVersion} cluster in {directory} (port {port}).");
             cluster = LocalCluster.Create(directory, binaries, ClusterSettings.Persistent(port), owner);
             pointer = new PersistentClusterPointer(directory, port, cluster.ConnectionString(DatabaseName));
-            Directory.CreateDirectory(Path.GetDirectoryName(PointerFile)!);
-            await File.WriteAllTextAsync(PointerFile, JsonSerializer.Serialize(pointer, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+            await WritePointerAsync(Path.Combine(directory, InnerPointerName), pointer, cancellationToken);
         }
+        await WritePointerAsync(PointerFile, pointer, cancellationToken);
         cluster.Start();
         await CreateDatabaseIfMissingAsync(cluster, cancellationToken);
         return pointer;
+    }
+
+    private const string InnerPointerName = "cluster.json";
+
+    private static PersistentClusterPointer? ReadInnerPointer(string directory)
+    {
+        if (!File.Exists(Path.Combine(directory, "data", "PG_VERSION")))
+        {
+            return null;
+        }
+        var path = Path.Combine(directory, InnerPointerName);
+        if (File.Exists(path))
+        {
+            return JsonSerializer.Deserialize<PersistentClusterPointer>(File.ReadAllText(path));
+        }
+        // A cluster made before the inner pointer existed: its port is the last "port =" line we appended.
+        var portLine = File.ReadLines(Path.Combine(directory, "data", "postgresql.conf"))
+            .LastOrDefault(line => line.StartsWith("port = ", StringComparison.Ordinal));
+        if (portLine is null || !int.TryParse(portLine["port = ".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+        return new PersistentClusterPointer(directory, port, LocalCluster.Open(directory, PostgresBinaries.Locate(), port).ConnectionString(DatabaseName));
+    }
+
+    private static async Task WritePointerAsync(string path, PersistentClusterPointer pointer, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(pointer, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
     }
 
     public void Down()

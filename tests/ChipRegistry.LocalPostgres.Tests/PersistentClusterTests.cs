@@ -27,6 +27,23 @@ public sealed class PersistentClusterTests
             var second = await cluster.UpAsync(_ => { }, cancellationToken);
             Assert.Equal(first, second);
             Assert.Equal(42, await Scalar(second.ConnectionString, "select id from survivor"));
+
+            // A lost .data pointer (git clean) finds the same cluster again; nothing is recreated or lost.
+            NpgsqlConnection.ClearAllPools();
+            cluster.Down();
+            Directory.Delete(Path.Combine(workingCopy, ".data"), recursive: true);
+            var third = await cluster.UpAsync(_ => { }, cancellationToken);
+            Assert.Equal(first, third);
+            Assert.Equal(42, await Scalar(third.ConnectionString, "select id from survivor"));
+
+            // Without either pointer, the cluster's own configuration still names its port.
+            NpgsqlConnection.ClearAllPools();
+            cluster.Down();
+            Directory.Delete(Path.Combine(workingCopy, ".data"), recursive: true);
+            File.Delete(Path.Combine(first.Directory, "cluster.json"));
+            var fourth = await cluster.UpAsync(_ => { }, cancellationToken);
+            Assert.Equal(first, fourth);
+            Assert.Equal(42, await Scalar(fourth.ConnectionString, "select id from survivor"));
         }
         finally
         {
