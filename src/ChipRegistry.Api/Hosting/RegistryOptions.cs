@@ -32,6 +32,7 @@ public static class RegistryOptionsRegistration
             .Configure(options => options.ConnectionString = builder.Configuration.GetConnectionString(RegistryOptions.ConnectionStringName) ?? options.ConnectionString)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<Requests.BusinessTimeOptions>().Bind(builder.Configuration.GetSection(Requests.BusinessTimeOptions.Section));
         return builder;
     }
 }
