@@ -15,7 +15,4 @@ public static class ApiProblems
             title: title,
             type: TypeFor(code),
             extensions: new Dictionary<string, object?> { ["code"] = code });
-
-    public static ProblemHttpResult Result(ApiProblemException problem) =>
-        Result(problem.Status, problem.Code, problem.Title, problem.Detail);
 }
