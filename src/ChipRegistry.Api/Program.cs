@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Catalog;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
@@ -13,6 +14,7 @@ builder.AddRegistryStore();
 builder.AddApiKeys();
 builder.AddRegistryDaemon();
 builder.AddFeed();
+builder.AddCatalogSeeding();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -32,6 +34,7 @@ app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();
+app.MapCatalogEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

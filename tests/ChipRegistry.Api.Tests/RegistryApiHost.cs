@@ -42,6 +42,15 @@ public sealed class RegistryApiHost : IAsyncLifetime
             }
             await Task.Delay(50);
         }
+        // The catalog is seeded in the background after the migrations.
+        while ((await SendAsync(HttpMethod.Get, "/api/v1/models/nvidia-h100-sxm", AdminKey)).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("The catalog was never seeded.");
+            }
+            await Task.Delay(50);
+        }
     }
 
     public async Task<IssuedKeyResponse> IssueKeyAsync(string organisationId, string role)

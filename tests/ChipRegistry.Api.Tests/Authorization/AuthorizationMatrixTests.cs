@@ -58,7 +58,7 @@ public sealed class AuthorizationMatrixTests(RegistryApiHost host) : IClassFixtu
             var target = await host.IssueKeyAsync("matrix-target", "operator");
             path = path.Replace("{keyId}", target.KeyId, StringComparison.Ordinal);
         }
-        return path;
+        return path.Replace("{modelId}", "nvidia-h100-sxm", StringComparison.Ordinal);
     }
 
     private static bool Matches(string expected, HttpStatusCode actual) => expected switch
