@@ -74,6 +74,21 @@ public sealed class RegistryApiHost : IAsyncLifetime
         return await Client.SendAsync(request);
     }
 
+    /// <summary>GET as the key's holder, assert 200, and parse the body.</summary>
+    public async Task<System.Text.Json.JsonDocument> GetJsonAsync(string key, string path)
+    {
+        var response = await SendAsync(HttpMethod.Get, path, key);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The problem details' stable <c>code</c>.</summary>
+    public static async Task<string?> ProblemCodeAsync(HttpResponseMessage response)
+    {
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("code").GetString();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -13,7 +13,7 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
         string? after = null;
         do
         {
-            using var page = await Read(reader.Token, after is null ? "/api/v1/models?limit=5" : $"/api/v1/models?limit=5&after={after}");
+            using var page = await host.GetJsonAsync(reader.Token, after is null ? "/api/v1/models?limit=5" : $"/api/v1/models?limit=5&after={after}");
             ids.AddRange(page.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("modelId").GetString()!));
             after = page.RootElement.GetProperty("next").GetString();
         }
@@ -32,7 +32,7 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
     {
         var reader = await host.IssueKeyAsync($"catalog-{modelId}", "operator");
 
-        using var model = await Read(reader.Token, $"/api/v1/models/{modelId}");
+        using var model = await host.GetJsonAsync(reader.Token, $"/api/v1/models/{modelId}");
 
         Assert.Equal(tpp, model.RootElement.GetProperty("tpp").GetDecimal());
         Assert.Equal(decimal.Parse(density, System.Globalization.CultureInfo.InvariantCulture), model.RootElement.GetProperty("performanceDensity").GetDecimal());
@@ -48,14 +48,6 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
         var response = await host.SendAsync(HttpMethod.Get, "/api/v1/models/acme-x1", reader.Token);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("not_found", problem.RootElement.GetProperty("code").GetString());
-    }
-
-    private async Task<JsonDocument> Read(string key, string path)
-    {
-        var response = await host.SendAsync(HttpMethod.Get, path, key);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("not_found", await RegistryApiHost.ProblemCodeAsync(response));
     }
 }

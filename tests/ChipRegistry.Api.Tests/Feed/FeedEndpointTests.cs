@@ -15,7 +15,7 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
         await host.IssueKeyAsync("feed-op-2", "operator");
         var committed = await host.Factory.Services.GetRequiredService<ProjectionDaemon>().WaitForCatchUpAsync(TestContext.Current.CancellationToken);
 
-        using var all = await Read(agency.Token, "/api/v1/feed?after=0&limit=1000");
+        using var all = await host.GetJsonAsync(agency.Token, "/api/v1/feed?after=0&limit=1000");
         var seqIds = all.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seqId").GetInt64()).ToList();
         Assert.True(all.RootElement.GetProperty("highWaterMark").GetInt64() >= committed);
         Assert.Equal(seqIds.Order(), seqIds);
@@ -28,7 +28,7 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
         long after = 0;
         while (true)
         {
-            using var page = await Read(agency.Token, $"/api/v1/feed?after={after}&limit=2");
+            using var page = await host.GetJsonAsync(agency.Token, $"/api/v1/feed?after={after}&limit=2");
             var ids = page.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seqId").GetInt64()).ToList();
             paged.AddRange(ids);
             var next = page.RootElement.GetProperty("next").GetInt64();
@@ -49,14 +49,6 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
         var response = await host.SendAsync(HttpMethod.Get, "/api/v1/feed?after=0&limit=0", agency.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("invalid_page", problem.RootElement.GetProperty("code").GetString());
-    }
-
-    private async Task<JsonDocument> Read(string key, string path)
-    {
-        var response = await host.SendAsync(HttpMethod.Get, path, key);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("invalid_page", await RegistryApiHost.ProblemCodeAsync(response));
     }
 }
