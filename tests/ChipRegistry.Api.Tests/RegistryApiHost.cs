@@ -42,8 +42,8 @@ public sealed class RegistryApiHost : IAsyncLifetime
             }
             await Task.Delay(50);
         }
-        // The catalog is seeded in the background after the migrations.
-        while ((await SendAsync(HttpMethod.Get, "/api/v1/models/nvidia-h100-sxm", AdminKey)).StatusCode != System.Net.HttpStatusCode.OK)
+        // The catalog is seeded in the background after the migrations; tests that count events need it finished.
+        while (await SeededModelCountAsync() < ChipRegistry.Domain.Catalog.CatalogSeed.Models.Count)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -51,6 +51,17 @@ public sealed class RegistryApiHost : IAsyncLifetime
             }
             await Task.Delay(50);
         }
+    }
+
+    private async Task<int> SeededModelCountAsync()
+    {
+        var response = await SendAsync(HttpMethod.Get, "/api/v1/models?limit=200", AdminKey);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            return 0;
+        }
+        using var page = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return page.RootElement.GetProperty("models").GetArrayLength();
     }
 
     public async Task<IssuedKeyResponse> IssueKeyAsync(string organisationId, string role)
