@@ -1,20 +1,16 @@
-using ChipRegistry.Api.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChipRegistry.Api.Health;
 
 /// <summary>Ready only once PostgreSQL answers a query.</summary>
-internal sealed class DatabaseHealthCheck(IOptions<RegistryOptions> options) : IHealthCheck
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var connection = new NpgsqlConnection(options.Value.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("select 1", connection);
+            await using var command = dataSource.CreateCommand("select 1");
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy("PostgreSQL answers.");
         }

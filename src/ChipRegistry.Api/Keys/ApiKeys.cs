@@ -35,7 +35,7 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
     /// <summary>False when the key does not exist (or belongs to another organisation than <paramref name="organisationId"/>, when given).</summary>
     public async Task<bool> RevokeAsync(string keyId, string? organisationId, string revokedBy, string reason, CancellationToken cancellationToken)
     {
-        var key = (await ListAsync(organisationId, cancellationToken)).FirstOrDefault(k => k.KeyId == keyId);
+        var key = (await ReadAsync(organisationId, keyId, cancellationToken)).SingleOrDefault();
         if (key is null)
         {
             return false;
@@ -50,11 +50,16 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
         return true;
     }
 
-    public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(string? organisationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ApiKeySummary>> ListAsync(string? organisationId, CancellationToken cancellationToken) =>
+        ReadAsync(organisationId, keyId: null, cancellationToken);
+
+    /// <summary>Keys of one organisation and/or one key id (null: no filter), from the indexed lookup table.</summary>
+    private async Task<IReadOnlyList<ApiKeySummary>> ReadAsync(string? organisationId, string? keyId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select key_id, organisation_id, role, label, issued_by, issued_at, revoked_at from {store.Schema.Quoted}.api_keys where $1::text is null or organisation_id = $1 order by issued_at, key_id");
+            $"select key_id, organisation_id, role, label, issued_by, issued_at, revoked_at from {store.Schema.Quoted}.api_keys where ($1::text is null or organisation_id = $1) and ($2::text is null or key_id = $2) order by issued_at, key_id");
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)organisationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = new List<ApiKeySummary>();
         while (await reader.ReadAsync(cancellationToken))
