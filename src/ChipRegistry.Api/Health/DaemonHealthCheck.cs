@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Hosting;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -8,11 +9,17 @@ namespace ChipRegistry.Api.Health;
 /// The daemon's position as data: the high-water mark, whether it is stalled at a gap, each projection's
 /// lag and halt. Lag never fails readiness; a stalled mark or a halted projection reports Degraded
 /// (still 200), so a probe keeps the instance in rotation while the data says what to look at.
+/// Health checks run side by side, so this one waits for the schema itself rather than racing the
+/// migration's commit and reporting a missing table.
 /// </summary>
-internal sealed class DaemonHealthCheck(ProjectionDaemon daemon) : IHealthCheck
+internal sealed class DaemonHealthCheck(ProjectionDaemon daemon, SchemaReadiness schema) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!schema.WhenReady.IsCompleted)
+        {
+            return HealthCheckResult.Degraded("The daemon waits for the schema to be migrated.");
+        }
         try
         {
             var health = await daemon.GetHealthAsync(cancellationToken);
@@ -30,7 +37,7 @@ internal sealed class DaemonHealthCheck(ProjectionDaemon daemon) : IHealthCheck
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Degraded("The daemon's position cannot be read yet.", e);
+            return HealthCheckResult.Degraded($"The daemon's position cannot be read yet: {e.Message}", e);
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
         await using var factory = RegistryApiFactory.ForDatabase(fixture.Database.ConnectionString);
         using var client = factory.CreateClient();
 
-        var response = await Readiness.WaitUntilReadyAsync(client);
+        var response = await Readiness.WaitUntilHealthyAsync(client);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
