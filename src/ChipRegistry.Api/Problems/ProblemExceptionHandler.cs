@@ -1,3 +1,7 @@
+using ChipRegistry.Api.Chips;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ChipRegistry.Api.Problems;
@@ -10,9 +14,18 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is ChipNotFoundException
+            || exception is DomainRejectedException { Error.Code: ChipErrors.ChipNotRegistered })
+        {
+            await ChipNotFoundException.WriteAsync(httpContext);
+            return true;
+        }
         var problem = exception switch
         {
             ApiProblemException known => known,
+            DomainRejectedException rejected => DomainProblems.ToProblem(rejected.Error),
+            StreamVersionConflictException => new ApiProblemException(StatusCodes.Status409Conflict, "concurrent_write",
+                "Another request changed the same record at the same moment.", "Read it again and retry."),
             _ => null,
         };
         if (problem is null)

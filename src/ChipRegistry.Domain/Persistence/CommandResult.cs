@@ -59,6 +59,12 @@ public sealed record CommandMetadata
     public string? IdempotencyKey { get; init; }
     public byte[]? RequestHash { get; init; }
 
+    /// <summary>
+    /// The stream version the caller last read (an HTTP <c>If-Match</c>); a command on a chip at any other
+    /// version is rejected with <c>version_mismatch</c> instead of being decided against state the caller never saw.
+    /// </summary>
+    public long? ExpectedVersion { get; init; }
+
     internal AppendMetadata For(Actor actor) => new(actor.OrganisationId)
     {
         CorrelationId = CorrelationId,

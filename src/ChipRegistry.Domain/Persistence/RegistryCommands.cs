@@ -23,6 +23,9 @@ public sealed class RegistryCommands(RegistryReads reads)
 {
     public const int MaxAttempts = 3;
 
+    /// <summary>The error code of a command whose <see cref="CommandMetadata.ExpectedVersion"/> is stale.</summary>
+    public const string VersionMismatch = "version_mismatch";
+
     private IEventStore Store => reads.Store;
 
     // ---- chips -------------------------------------------------------------------------------------------------
@@ -34,6 +37,10 @@ public sealed class RegistryCommands(RegistryReads reads)
         return RetryAsync(async () =>
         {
             var snapshot = await reads.LoadChipAsync(command.ChipId, cancellationToken);
+            if (metadata?.ExpectedVersion is { } expected && expected != snapshot.Version)
+            {
+                return CommandResult.Rejected(new DomainError(VersionMismatch, $"chip {command.ChipId} is at version {snapshot.Version}, not {expected}"));
+            }
             var decision = ChipDecisions.Decide(command, snapshot.State);
             return decision.IsAccepted
                 ? await AppendAsync([new(StreamKeys.Chip(command.ChipId), Expect(snapshot.Version), New(decision.Events), StreamKeys.ChipType)],
