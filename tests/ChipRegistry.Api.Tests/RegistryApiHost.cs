@@ -1,7 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ChipRegistry.Api.Keys;
+using ChipRegistry.Domain.Organisations;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 
 namespace ChipRegistry.Api.Tests;
 
@@ -64,6 +68,26 @@ public sealed class RegistryApiHost : IAsyncLifetime
         return page.RootElement.GetProperty("models").GetArrayLength();
     }
 
+    public RegistryCommands Commands => Factory.Services.GetRequiredService<RegistryCommands>();
+
+    /// <summary>Registers an organisation straight through the domain (idempotent for the same id).</summary>
+    public async Task RegisterOrganisationAsync(string organisationId, OrganisationKind kind, string country = "US")
+    {
+        var result = await Commands.HandleAsync(new RegisterOrganisation(organisationId, $"{organisationId} ({kind})", kind, country,
+            new LocalDate(2020, 1, 1), BuiltInOrganisations.RegistryAdmin, SystemClock.Instance.GetCurrentInstant()));
+        if (!result.IsAccepted && result.Error!.Code != "organisation_already_registered")
+        {
+            throw new InvalidOperationException(result.Error.ToString());
+        }
+    }
+
+    /// <summary>A registered organisation of the kind, and a key for it with the matching role.</summary>
+    public async Task<IssuedKeyResponse> OrganisationKeyAsync(string organisationId, OrganisationKind kind, string country = "US")
+    {
+        await RegisterOrganisationAsync(organisationId, kind, country);
+        return await IssueKeyAsync(organisationId, ChipRegistry.Api.Callers.Callers.RoleOf(kind));
+    }
+
     public async Task<IssuedKeyResponse> IssueKeyAsync(string organisationId, string role)
     {
         var response = await SendAsync(HttpMethod.Post, "/api/v1/admin/keys", AdminKey, new IssueKeyRequest(organisationId, role, "test"));
@@ -71,9 +95,13 @@ public sealed class RegistryApiHost : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<IssuedKeyResponse>())!;
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
