@@ -118,6 +118,22 @@ public sealed class RegistryWorld(RegistryApiHost host)
             destinationCountry = "US", consigneeId, endUserId = consigneeId, billToId = consigneeId, shipToId = consigneeId, payerId = consigneeId,
         });
 
+    /// <summary>A POST with a body exactly as given (malformed JSON, wrong types), not serialized from an object.</summary>
+    public async Task<HttpResponseMessage> PostRawAsync(string token, string path, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await host.Client.SendAsync(request);
+    }
+
+    /// <summary>Every event in the store: a refused request must leave it unchanged.</summary>
+    public async Task<long> EventCountAsync()
+    {
+        await using var connection = await host.Database.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("select count(*) from chipregistry.events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task<HttpResponseMessage> PostAsync(MatrixCaller caller, string path, object body)
     {
         var response = await host.SendAsync(HttpMethod.Post, path, caller.Token, body);
