@@ -136,4 +136,44 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
         await Expect(consignee.Token, $"{asm}/shipments", $"{{\"destinationCountry\":\"US\",\"consigneeId\":\"{maker.OrganisationId}\",\"endUserId\":\"{maker.OrganisationId}\",\"billToId\":\"x\",\"shipToId\":\"x\",\"payerId\":\"x\"}}", 409, "not_custodian");
         Assert.Equal(inTransit, await world.EventCountAsync());
     }
+
+    [Fact]
+    public async Task a_shipment_abroad_cites_a_licence_and_every_chip_records_the_check_against_what_was_already_shipped()
+    {
+        var maker = await PartyAsync("asm-exporter", OrganisationKind.Manufacturer);
+        var consignee = await PartyAsync("asm-uae-operator", OrganisationKind.Operator, "AE");
+        var agency = await PartyAsync("asm-agency", OrganisationKind.Agency);
+        await world.PostAsync(agency, "/api/v1/licences", new
+        {
+            licenceId = "lic-uae", number = "D3000003", holderId = maker.OrganisationId, consigneeId = consignee.OrganisationId, endUserId = consignee.OrganisationId,
+            destination = "AE", modelIds = new[] { RegistryWorld.ModelId }, quantity = 3, validFrom = "2026-01-01", validUntil = "2027-12-31",
+        });
+        var abroad = new
+        {
+            destinationCountry = "AE", consigneeId = consignee.OrganisationId, endUserId = consignee.OrganisationId, billToId = consignee.OrganisationId,
+            shipToId = consignee.OrganisationId, payerId = consignee.OrganisationId, licenceId = "lic-uae",
+        };
+
+        async Task<IReadOnlyList<ChipShipped>> ShipTwoChipsAsync()
+        {
+            var chips = new[] { await world.ChipAsync(maker.OrganisationId), await world.ChipAsync(maker.OrganisationId) };
+            var assemblyId = RegistryWorld.FreshId("srv");
+            await world.PostAsync(maker, "/api/v1/assemblies", new { assemblyId, kind = "server", serial = RegistryWorld.FreshId("sn"), country = "US" });
+            await world.PostAsync(maker, $"/api/v1/assemblies/{assemblyId}/pack", new { chipIds = chips });
+            await world.PostAsync(maker, $"/api/v1/assemblies/{assemblyId}/shipments", abroad);
+            var reads = host.Factory.Services.GetRequiredService<RegistryReads>();
+            var shipped = new List<ChipShipped>();
+            foreach (var chipId in chips)
+            {
+                shipped.Add((await reads.LoadChipAsync(chipId, TestContext.Current.CancellationToken)).State.History.OfType<ChipShipped>().Single());
+            }
+            return shipped;
+        }
+
+        var first = await ShipTwoChipsAsync();
+        var second = await ShipTwoChipsAsync();
+
+        Assert.All(first, e => Assert.Equal((ChipRegistry.Domain.Licences.LicenceCheckResult.Ok, "D3000003"), (e.LicenceCheck, e.AuthorisationNumber)));
+        Assert.All(second, e => Assert.Equal(ChipRegistry.Domain.Licences.LicenceCheckResult.QuantityExceeded, e.LicenceCheck));
+    }
 }
