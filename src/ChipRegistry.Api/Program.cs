@@ -1,11 +1,15 @@
+using ChipRegistry.Api.Assemblies;
 using ChipRegistry.Api.Catalog;
+using ChipRegistry.Api.Facilities;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
 using ChipRegistry.Api.Idempotency;
 using ChipRegistry.Api.Keys;
+using ChipRegistry.Api.Licences;
 using ChipRegistry.Api.Limits;
 using ChipRegistry.Api.OpenApi;
+using ChipRegistry.Api.Organisations;
 using ChipRegistry.Api.Problems;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -35,6 +39,10 @@ app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();
 app.MapCatalogEndpoints();
+app.MapOrganisationEndpoints();
+app.MapFacilityEndpoints();
+app.MapLicenceEndpoints();
+app.MapAssemblyEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

@@ -1,6 +1,8 @@
 extern alias api;
 
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using ChipRegistry.Testing;
@@ -29,11 +31,23 @@ public sealed class KeyCommandTests
         api.StartServer();
         var environment = new Dictionary<string, string> { ["CHIPREGISTRY_URL"] = $"http://127.0.0.1:{port}", ["CHIPREGISTRY_ADMIN_KEY"] = AdminKey };
         await WaitForBootstrap(environment);
+        var unregistered = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "create", "--organisation", "maker-1", "--role", "manufacturer");
+        Assert.Equal(1, unregistered.ExitCode);
+        Assert.Contains("organisation_not_registered", unregistered.Output, StringComparison.Ordinal);
+        await RegisterOrganisationAsync(port, "maker-1", "manufacturer");
 
         var created = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "create", "--organisation", "maker-1", "--role", "manufacturer", "--label", "fab line 3");
         Assert.True(created.ExitCode == 0, created.Error + created.Output);
         using var issued = JsonDocument.Parse(created.Output);
         var keyId = issued.RootElement.GetProperty("keyId").GetString()!;
+        Assert.Equal("manufacturer", issued.RootElement.GetProperty("role").GetString());
+        var derived = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "create", "--organisation", "maker-1", "--label", "fab line 4");
+        Assert.True(derived.ExitCode == 0, derived.Error + derived.Output);
+        using (var derivedKey = JsonDocument.Parse(derived.Output))
+        {
+            Assert.Equal("manufacturer", derivedKey.RootElement.GetProperty("role").GetString());
+            await RevokeAsync(environment, derivedKey.RootElement.GetProperty("keyId").GetString()!);
+        }
         Assert.StartsWith("crk_", issued.RootElement.GetProperty("token").GetString(), StringComparison.Ordinal);
 
         var listed = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "list", "--organisation", "maker-1");
@@ -44,12 +58,24 @@ public sealed class KeyCommandTests
         Assert.Equal(0, revoked.ExitCode);
         var afterwards = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "list", "--organisation", "maker-1");
         using var listing = JsonDocument.Parse(afterwards.Output);
-        Assert.NotEqual(JsonValueKind.Null, listing.RootElement.EnumerateArray().Single().GetProperty("revokedAt").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, listing.RootElement.EnumerateArray().Single(k => k.GetProperty("keyId").GetString() == keyId).GetProperty("revokedAt").ValueKind);
 
         var wrongKey = await Chipreg.RunAsync(AppContext.BaseDirectory, new Dictionary<string, string>(environment) { ["CHIPREGISTRY_ADMIN_KEY"] = "not-a-valid-admin-key-0123456789" }, "keys", "list");
         Assert.Equal(1, wrongKey.ExitCode);
         Assert.Contains("401", wrongKey.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>Keys are issued only to registered organisations; the CLI has no organisation command, so the test registers through the API.</summary>
+    private static async Task RegisterOrganisationAsync(int port, string organisationId, string kind)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        var response = await http.PostAsJsonAsync("/api/v1/organisations", new { organisationId, name = "Maker One", kind, country = "US", foundedOn = "2001-04-01" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private static async Task RevokeAsync(Dictionary<string, string> environment, string keyId) =>
+        Assert.Equal(0, (await Chipreg.RunAsync(AppContext.BaseDirectory, environment, "keys", "revoke", keyId, "--reason", "not needed")).ExitCode);
 
     private static async Task WaitForBootstrap(Dictionary<string, string> environment)
     {

@@ -63,8 +63,12 @@ public static class CatalogEndpoints
         .WithResponseExample(StatusCodes.Status200OK, Example)
         .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
 
+        group.MapRegisterModel();
+
         return endpoints;
     }
+
+    internal static object ModelExample => Example;
 
     private static readonly object Example = new
     {

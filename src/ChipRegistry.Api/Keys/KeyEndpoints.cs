@@ -3,11 +3,13 @@ using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
 using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Organisations;
+using ChipRegistry.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Keys;
 
-public sealed record IssueKeyRequest(string OrganisationId, string Role, string Label);
+/// <summary><paramref name="Role"/> may be left out: it is the organisation's kind (admin for the built-in registry organisation).</summary>
+public sealed record IssueKeyRequest(string OrganisationId, string? Role = null, string Label = "issued through the API");
 
 public sealed record IssuedKeyResponse(string KeyId, string OrganisationId, string Role, string Token);
 
@@ -29,10 +31,10 @@ public static class KeyEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/admin/keys").WithTags("Keys").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
 
-        group.MapPost("", async Task<Created<IssuedKeyResponse>> (HttpRequest request, ApiKeys keys, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<IssuedKeyResponse>> (HttpRequest request, ApiKeys keys, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await RequestJson.ReadAsync<IssueKeyRequest>(request, Json, cancellationToken);
-            if (!Roles.Contains(body.Role))
+            if (body.Role is not null && !Roles.Contains(body.Role))
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_role", "The role is not one the registry knows.", $"Use one of: {string.Join(", ", Roles.Order())}.");
             }
@@ -40,13 +42,19 @@ public static class KeyEndpoints
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_organisation", "The organisation id must be 1 to 200 characters.");
             }
-            var (keyId, token) = await keys.IssueAsync(body.OrganisationId, body.Role, body.Label, request.HttpContext.User.OrganisationId(), cancellationToken);
-            return TypedResults.Created($"/api/v1/admin/keys/{keyId}", new IssuedKeyResponse(keyId, body.OrganisationId, body.Role, token));
+            var role = await RoleOfRegisteredAsync(body.OrganisationId, reads, cancellationToken);
+            if (body.Role is not null && body.Role != role)
+            {
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "role_mismatch", "A key's role is its organisation's kind.",
+                    $"'{body.OrganisationId}' is registered as {role}; leave the role out or send \"{role}\".");
+            }
+            var (keyId, token) = await keys.IssueAsync(body.OrganisationId, role, body.Label, request.HttpContext.User.OrganisationId(), cancellationToken);
+            return TypedResults.Created($"/api/v1/admin/keys/{keyId}", new IssuedKeyResponse(keyId, body.OrganisationId, role, token));
         }).Accepts<IssueKeyRequest>("application/json").WithName("IssueKey")
-            .WithSummary("Issue an API key to an organisation; the token is returned once.")
+            .WithSummary("Issue an API key to a registered organisation, with the role of its kind; the token is returned once.")
             .WithRequestExample(new IssueKeyRequest("op-colossus", "operator", "Memphis site operations"))
             .WithResponseExample(StatusCodes.Status201Created, new IssuedKeyResponse("5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", "op-colossus", "operator", "crk_5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10_<secret, shown once>"))
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
         group.MapGet("", async (string? organisationId, ApiKeys keys, CancellationToken cancellationToken) =>
             TypedResults.Ok(await keys.ListAsync(organisationId, cancellationToken))).WithName("ListKeys")
@@ -66,5 +74,21 @@ public static class KeyEndpoints
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests);
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// The role a key of the organisation carries: admin for the built-in registry, else its registered kind.
+    /// A key for an unregistered organisation would act for no one the registry knows, so there is none.
+    /// </summary>
+    private static async Task<string> RoleOfRegisteredAsync(string organisationId, RegistryReads reads, CancellationToken cancellationToken)
+    {
+        if (organisationId == BuiltInOrganisations.RegistryId)
+        {
+            return ApiKeys.AdminRole;
+        }
+        return (await reads.LoadOrganisationAsync(organisationId, cancellationToken)).State is { } organisation
+            ? Callers.Callers.RoleOf(organisation.Kind)
+            : throw new ApiProblemException(StatusCodes.Status404NotFound, "organisation_not_registered", "The organisation is not registered.",
+                $"Register '{organisationId}' first (POST /api/v1/organisations).");
     }
 }

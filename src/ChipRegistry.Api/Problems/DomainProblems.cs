@@ -23,6 +23,7 @@ public static class DomainProblems
         "chip_decommissioned", "chip_in_transit", "chip_not_in_transit", "chip_installed", "chip_not_installed",
         "chip_in_assembly", "chip_not_in_assembly", "chip_not_on_hold", "event_not_voidable", "event_already_voided",
         "void_not_permitted", "void_dependents_by_others",
+        "assembly_not_in_stock", "assembly_in_transit", "assembly_installed", "assembly_not_in_transit", "chip_custody_mismatch",
     };
 
     public static int StatusOf(string code) => code switch

@@ -97,7 +97,7 @@ public sealed class AuthorizationMatrixTests(RegistryApiHost host) : IClassFixtu
     {
         if (path.Contains("{keyId}", StringComparison.Ordinal))
         {
-            var target = await host.IssueKeyAsync("matrix-target", "operator");
+            var target = await host.OrganisationKeyAsync("matrix-target", ChipRegistry.Domain.Organisations.OrganisationKind.Operator);
             path = path.Replace("{keyId}", target.KeyId, StringComparison.Ordinal);
         }
         return path.Replace("{modelId}", "nvidia-h100-sxm", StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Catalog;
 
@@ -8,7 +9,7 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
     [Fact]
     public async Task the_seeded_catalog_lists_every_model_of_domain_md_with_computed_figures_across_pages()
     {
-        var reader = await host.IssueKeyAsync("catalog-reader", "distributor");
+        var reader = await host.OrganisationKeyAsync("catalog-reader", OrganisationKind.Distributor);
         var ids = new List<string>();
         string? after = null;
         do
@@ -30,7 +31,7 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
     [InlineData("nvidia-a800-sxm", 4992, "6.04", "3a090.a", "outside_3a090")]
     public async Task a_model_carries_tpp_density_and_both_vintages_classes(string modelId, int tpp, string density, string class2023, string class2022)
     {
-        var reader = await host.IssueKeyAsync($"catalog-{modelId}", "operator");
+        var reader = await host.OrganisationKeyAsync($"catalog-{modelId}", OrganisationKind.Operator);
 
         using var model = await host.GetJsonAsync(reader.Token, $"/api/v1/models/{modelId}");
 
@@ -43,7 +44,7 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
     [Fact]
     public async Task an_unknown_model_is_404_not_found()
     {
-        var reader = await host.IssueKeyAsync("catalog-404", "agency");
+        var reader = await host.OrganisationKeyAsync("catalog-404", OrganisationKind.Agency);
 
         var response = await host.SendAsync(HttpMethod.Get, "/api/v1/models/acme-x1", reader.Token);
 

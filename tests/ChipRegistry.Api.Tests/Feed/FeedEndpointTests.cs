@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ChipRegistry.Domain.Organisations;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,9 +11,9 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
     [Fact]
     public async Task an_agency_reads_every_event_in_order_up_to_the_high_water_mark_and_pages_through_it()
     {
-        var agency = await host.IssueKeyAsync("agency-feed", "agency");
-        await host.IssueKeyAsync("feed-op-1", "operator");
-        await host.IssueKeyAsync("feed-op-2", "operator");
+        var agency = await host.OrganisationKeyAsync("agency-feed", OrganisationKind.Agency);
+        await host.OrganisationKeyAsync("feed-op-1", OrganisationKind.Operator);
+        await host.OrganisationKeyAsync("feed-op-2", OrganisationKind.Operator);
         var committed = await host.Factory.Services.GetRequiredService<ProjectionDaemon>().WaitForCatchUpAsync(TestContext.Current.CancellationToken);
 
         using var all = await host.GetJsonAsync(agency.Token, "/api/v1/feed?after=0&limit=1000");
@@ -44,7 +45,7 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
     [Fact]
     public async Task a_page_out_of_range_is_400_invalid_page()
     {
-        var agency = await host.IssueKeyAsync("agency-feed-2", "agency");
+        var agency = await host.OrganisationKeyAsync("agency-feed-2", OrganisationKind.Agency);
 
         var response = await host.SendAsync(HttpMethod.Get, "/api/v1/feed?after=0&limit=0", agency.Token);
 

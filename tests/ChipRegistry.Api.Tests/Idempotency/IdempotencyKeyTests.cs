@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChipRegistry.Api.Keys;
+using ChipRegistry.Domain.Organisations;
 using Npgsql;
 
 namespace ChipRegistry.Api.Tests.Idempotency;
@@ -13,6 +14,7 @@ public sealed class IdempotencyKeyTests(RegistryApiHost host) : IClassFixture<Re
     public async Task a_retry_under_the_same_key_replays_the_first_response_and_changes_nothing()
     {
         var key = Guid.NewGuid().ToString();
+        await host.RegisterOrganisationAsync("idem-org-1", OrganisationKind.Operator);
         var body = new IssueKeyRequest("idem-org-1", "operator", "first");
 
         var first = await Post(key, body);
@@ -29,6 +31,7 @@ public sealed class IdempotencyKeyTests(RegistryApiHost host) : IClassFixture<Re
     public async Task the_same_key_with_a_different_request_is_422_idempotency_key_reused()
     {
         var key = Guid.NewGuid().ToString();
+        await host.RegisterOrganisationAsync("idem-org-2", OrganisationKind.Operator);
         Assert.Equal(HttpStatusCode.Created, (await Post(key, new IssueKeyRequest("idem-org-2", "operator", "a"))).StatusCode);
         var before = await EventCount();
 
@@ -44,6 +47,7 @@ public sealed class IdempotencyKeyTests(RegistryApiHost host) : IClassFixture<Re
     public async Task a_rejected_request_keeps_nothing_so_the_key_can_carry_a_corrected_request()
     {
         var key = Guid.NewGuid().ToString();
+        await host.RegisterOrganisationAsync("idem-org-3", OrganisationKind.Operator);
 
         var rejected = await Post(key, new IssueKeyRequest("idem-org-3", "emperor", "x"));
         var corrected = await Post(key, new IssueKeyRequest("idem-org-3", "operator", "x"));
@@ -56,6 +60,7 @@ public sealed class IdempotencyKeyTests(RegistryApiHost host) : IClassFixture<Re
     public async Task concurrent_duplicates_append_once_and_all_get_the_same_response()
     {
         var key = Guid.NewGuid().ToString();
+        await host.RegisterOrganisationAsync("idem-org-4", OrganisationKind.Operator);
         var body = new IssueKeyRequest("idem-org-4", "operator", "burst");
         var before = await EventCount();
 

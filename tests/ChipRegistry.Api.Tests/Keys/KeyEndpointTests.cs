@@ -19,6 +19,7 @@ public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<Regis
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var (database, client) = (host.Database, host.Client);
+        await host.RegisterOrganisationAsync("op-1", OrganisationKind.Operator);
 
         var issued = await Send(client, HttpMethod.Post, "/api/v1/admin/keys", BootstrapKey, new { organisationId = "op-1", role = "operator", label = "ops team" });
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);

@@ -20,9 +20,9 @@ internal static class KeyCommands
         keys.Options.Add(adminKey);
 
         var organisation = new Option<string>("--organisation") { Description = "The organisation the key speaks for.", Required = true };
-        var role = new Option<string>("--role") { Description = "manufacturer, distributor, forwarder, integrator, operator, end_user, agency or admin.", Required = true };
+        var role = new Option<string?>("--role") { Description = "The organisation's kind (manufacturer, distributor, forwarder, integrator, operator, end_user, agency; admin for registry); left out, the registry derives it." };
         var label = new Option<string>("--label") { Description = "Who or what holds the key.", DefaultValueFactory = _ => "issued with chipreg" };
-        var create = new Command("create", "Issue a key; prints the token once.");
+        var create = new Command("create", "Issue a key to a registered organisation; prints the token once.");
         create.Options.Add(organisation);
         create.Options.Add(role);
         create.Options.Add(label);
@@ -30,7 +30,7 @@ internal static class KeyCommands
             client.PostAsJsonAsync("api/v1/admin/keys", new
             {
                 organisationId = parseResult.GetRequiredValue(organisation),
-                role = parseResult.GetRequiredValue(role),
+                role = parseResult.GetValue(role),
                 label = parseResult.GetRequiredValue(label),
             }, cancellationToken)));
 

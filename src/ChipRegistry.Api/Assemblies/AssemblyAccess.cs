@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using ChipRegistry.Api.Callers;
+using ChipRegistry.Api.Chips;
+using ChipRegistry.Api.Keys;
+using ChipRegistry.Api.Problems;
+using ChipRegistry.Domain.Assemblies;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Persistence;
+
+namespace ChipRegistry.Api.Assemblies;
+
+/// <summary>
+/// An assembly is acted on by the organisation that holds it or is named to receive it; to anyone else it is
+/// answered like an unregistered id, since an assembly reveals the chips inside it.
+/// </summary>
+public static class AssemblyAccess
+{
+    public static async Task<Assembly> LoadHeldAssemblyAsync(this RegistryReads reads, string assemblyId, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var caller = user.OrganisationId();
+        return (await reads.LoadAssemblyAsync(assemblyId, cancellationToken)).State is { } assembly && (assembly.CustodianId == caller || assembly.ConsigneeId == caller)
+            ? assembly
+            : throw DomainProblems.ToProblem(new DomainError("assembly_not_registered", $"assembly '{assemblyId}' is not registered"));
+    }
+
+    /// <summary>
+    /// Every chip a request names must be one the caller may see (it held or holds it); an unknown or hidden
+    /// serial gets the one fixed chip 404, so naming chips cannot probe who holds them.
+    /// </summary>
+    public static async Task RequireVisibleChipsAsync(this RegistryReads reads, IReadOnlyList<string> chipIds, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (chipIds.Any(id => string.IsNullOrWhiteSpace(id) || id.Contains('/', StringComparison.Ordinal)))
+        {
+            throw new ChipNotFoundException();
+        }
+        var actor = user.Actor();
+        var chips = await reads.LoadChipsAsync(chipIds, cancellationToken);
+        foreach (var (chipId, snapshot) in chips)
+        {
+            if (snapshot.Version == 0 || !ChipVisibility.For(snapshot.State.ChipId, snapshot.State.History, actor).IsVisible)
+            {
+                throw new ChipNotFoundException();
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using ChipRegistry.Api.Idempotency;
+using ChipRegistry.Domain.Persistence;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace ChipRegistry.Api.Requests;
+
+/// <summary>
+/// What every command endpoint does the same way: read the body strictly, fix the business time (the caller's,
+/// checked against the allowed window, or now) and carry the caller's Idempotency-Key into the append, so the
+/// stored response and the events commit together.
+/// </summary>
+public static class CommandRequests
+{
+    /// <summary>Web defaults, strict: a required constructor parameter or a non-nullable field left out is a 400.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+
+    public static Task<T> ReadAsync<T>(this HttpRequest request, CancellationToken cancellationToken) =>
+        RequestJson.ReadAsync<T>(request, Json, cancellationToken);
+
+    /// <summary>The business time of a command: the one the request states (validated), or the registry's now.</summary>
+    public static Instant BusinessTime(this HttpContext context, DateTimeOffset? stated, string field = "occurredAt")
+    {
+        var now = context.RequestServices.GetRequiredService<IClock>().GetCurrentInstant();
+        if (stated is not { } value)
+        {
+            return now;
+        }
+        var instant = Instant.FromDateTimeOffset(value);
+        context.RequestServices.GetRequiredService<IOptions<BusinessTimeOptions>>().Value.Validate(instant, now, field);
+        return instant;
+    }
+
+    /// <summary>
+    /// A calendar date (founding, effective from, licence validity). These reach back before the registry's epoch
+    /// and forward past today, so the business-time window does not apply; only absurd years are refused.
+    /// </summary>
+    public static LocalDate CalendarDate(DateOnly stated, string field)
+    {
+        if (stated.Year is < 1800 or > 2200)
+        {
+            throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, "date_out_of_range", "A date is out of range.", $"{field} must lie between the years 1800 and 2200.");
+        }
+        return LocalDate.FromDateOnly(stated);
+    }
+
+    /// <summary>An id the request names for a new record: 1 to 200 characters, no '/', not blank (it becomes part of a stream key and a URL).</summary>
+    public static string RequireId(string value, string field, string code)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 200 || value.Contains('/', StringComparison.Ordinal) || value.Trim() != value)
+        {
+            throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, code, "An id is not acceptable.", $"{field} must be 1 to 200 characters, without '/' or surrounding spaces.");
+        }
+        return value;
+    }
+
+    /// <summary>The append's metadata: the Idempotency-Key and request hash when the caller sent one.</summary>
+    public static CommandMetadata CommandMetadata(this HttpContext context) =>
+        context.Features.Get<IdempotencyRequest>() is { } idempotency
+            ? new CommandMetadata { IdempotencyKey = idempotency.Key, RequestHash = idempotency.RequestHash }
+            : Domain.Persistence.CommandMetadata.None;
+}
