@@ -1,4 +1,5 @@
 using ChipRegistry.Api.Catalog;
+using ChipRegistry.Api.Chips.Reads;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
@@ -15,6 +16,7 @@ builder.AddApiKeys();
 builder.AddRegistryDaemon();
 builder.AddFeed();
 builder.AddCatalogSeeding();
+builder.AddChipReads();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -35,6 +37,8 @@ app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();
 app.MapCatalogEndpoints();
+app.MapChipReadEndpoints();
+app.MapVerificationEndpoints();
 app.LogListeningAddresses();
 app.Run();
 
