@@ -82,7 +82,7 @@ public static class ChipReadEndpoints
             var entries = History(chipId, events, view, occurredBy, recordedBy, directory, serializer);
             context.Response.Headers.ETag = $"\"{version}\"";
             return TypedResults.Ok(new ChipHistoryResponse(chipId, version, view.IsParty ? ChipViews.Current : ChipViews.AsOfYourHolding, !view.IsParty,
-                occurredBy?.ToString(), recordedBy?.ToString(), entries));
+                Names.Iso(occurredBy), Names.Iso(recordedBy), entries));
         })
         .WithName("GetChipHistory")
         .WithSummary("The chip's custody chain as the caller may see it, folded from its stream: both times, acting organisations with name and country, owner and custodian after each step, shipments with licence check, observations and voids marked. asOf bounds business time, knownAt recorded time.")
@@ -221,7 +221,7 @@ public static class ChipReadEndpoints
             var after = step.After;
             var observed = e as ChipObserved;
             return new ChipHistoryEntry(
-                step.Stored.Version, step.Stored.SeqId, e.EventId, step.Stored.TypeName, e.OccurredAt.ToString(), step.Stored.RecordedAt.ToString(),
+                step.Stored.Version, step.Stored.SeqId, e.EventId, step.Stored.TypeName, Names.Iso(e.OccurredAt), Names.Iso(step.Stored.RecordedAt),
                 Organisation(directory, e.RecordedBy), Names.Of(after.Stage), after.OwnerId, after.CustodianId, after.LocationCountry,
                 ShipmentOf(e, directory), observed is not null, observed?.ConflictCode, voided.Contains(e.EventId),
                 (e as ChipEventVoided)?.VoidedEventId, serializer.ToJson(e));

@@ -42,15 +42,15 @@ public sealed record ChipStateResponse(
     public static ChipStateResponse From(ChipState s, long version, bool asOfHolding) => new(
         s.ChipId, version, asOfHolding ? ChipViews.AsOfYourHolding : ChipViews.Current, asOfHolding, Names.Of(s.Stage), s.ModelId, s.ManufacturerId,
         s.LotId, s.OwnerId, s.CustodianId, s.LocationCountry,
-        s.Offer is { } o ? new OfferResponse(o.SellerId, o.BuyerId, o.OfferedAt.ToString()) : null,
+        s.Offer is { } o ? new OfferResponse(o.SellerId, o.BuyerId, Names.Iso(o.OfferedAt)) : null,
         s.Shipment is { } sh ? new ShipmentResponse(sh.DestinationCountry, sh.ConsigneeId, sh.EndUserId, sh.BillToId, sh.ShipToId, sh.PayerId,
-            sh.AuthorisationNumber, sh.LicenceCheck.ToCode(), sh.RmaNumber, sh.ShippedAt.ToString()) : null,
-        s.Installation is { } i ? new InstallationResponse(i.FacilityId, i.OperatorId, i.Country, i.ClusterId, i.Rack, i.InstalledAt.ToString()) : null,
-        s.Tenancy is { } t ? new TenancyResponse(t.TenantId, t.From.ToString(), t.To?.ToString()) : null,
-        s.LastAttestation is { } a ? new AttestationResponse(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, Names.Of(a.Signature), a.At.ToString()) : null,
+            sh.AuthorisationNumber, sh.LicenceCheck.ToCode(), sh.RmaNumber, Names.Iso(sh.ShippedAt)) : null,
+        s.Installation is { } i ? new InstallationResponse(i.FacilityId, i.OperatorId, i.Country, i.ClusterId, i.Rack, Names.Iso(i.InstalledAt)) : null,
+        s.Tenancy is { } t ? new TenancyResponse(t.TenantId, Names.Iso(t.From), Names.Iso(t.To)) : null,
+        s.LastAttestation is { } a ? new AttestationResponse(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, Names.Of(a.Signature), Names.Iso(a.At)) : null,
         s.AssemblyId, s.Missing is { } m ? Names.Of(m) : null,
-        s.Hold is { } h ? new HoldResponse(h.Reason, h.AgencyId, h.PlacedAt.ToString()) : null,
-        s.Illegitimacy is { } il ? new IllegitimacyResponse(il.Reason, il.AgencyId, il.DeclaredAt.ToString()) : null,
+        s.Hold is { } h ? new HoldResponse(h.Reason, h.AgencyId, Names.Iso(h.PlacedAt)) : null,
+        s.Illegitimacy is { } il ? new IllegitimacyResponse(il.Reason, il.AgencyId, Names.Iso(il.DeclaredAt)) : null,
         s.Observations, s.ConflictingObservations);
 }
 
@@ -93,4 +93,9 @@ public sealed record ChipReadLogPage(IReadOnlyList<ChipReadEntry> Entries, strin
 internal static class Names
 {
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    /// <summary>ISO 8601 with the fraction the store keeps, so a time read here can be passed back as asOf or knownAt.</summary>
+    public static string Iso(NodaTime.Instant instant) => NodaTime.Text.InstantPattern.ExtendedIso.Format(instant);
+
+    public static string? Iso(NodaTime.Instant? instant) => instant is { } value ? Iso(value) : null;
 }
