@@ -56,6 +56,45 @@ public sealed class ChipSearchTests(RegistryApiHost host) : IClassFixture<Regist
         }
     }
 
+    [Fact]
+    public async Task a_consignee_finds_a_chip_while_it_is_on_its_way_and_a_former_holder_no_longer_finds_it()
+    {
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var maker = new Actor($"cs-ship-maker-{run}", OrganisationKind.Manufacturer);
+        var firstKey = await host.OrganisationKeyAsync($"cs-first-{run}", OrganisationKind.Distributor);
+        var secondKey = await host.OrganisationKeyAsync($"cs-second-{run}", OrganisationKind.Distributor);
+        var first = new Actor(firstKey.OrganisationId, OrganisationKind.Distributor);
+        var second = new Actor(secondKey.OrganisationId, OrganisationKind.Distributor);
+        var chipId = await ChipArrange.RegisterOneAsync(host, maker.OrganisationId);
+        await ChipArrange.SellAsync(host, chipId, maker, first);
+        await ChipArrange.HandOverAsync(host, chipId, maker, first);
+        await ChipArrange.SellAsync(host, chipId, first, second);
+        var party = new ChipRegistry.Domain.Organisations.PartyJurisdiction(second.OrganisationId, "US", second.OrganisationId, "US");
+        var to = second.OrganisationId;
+        ChipArrange.Accepted(await host.Commands.HandleAsync(new ChipRegistry.Domain.Chips.ShipChip(Guid.NewGuid(), chipId, "US", to, to, to, to, to, null,
+            new ChipRegistry.Domain.Chips.ShipmentContext(ChipRegistry.Domain.Catalog.CatalogSeed.H100Sxm, party, party, null, null, 0), first, ChipArrange.Now), cancellationToken: TestContext.Current.CancellationToken));
+
+        using (var onItsWay = await host.GetJsonAsync(secondKey.Token, $"/api/v1/chips?custodian={first.OrganisationId}&status=in_transit"))
+        {
+            Assert.Equal([chipId], ChipIds(onItsWay));
+        }
+        using (var shipper = await host.GetJsonAsync(firstKey.Token, "/api/v1/chips?status=in_transit"))
+        {
+            Assert.Equal([chipId], ChipIds(shipper)); // still its custodian until the receipt
+        }
+
+        ChipArrange.Accepted(await host.Commands.HandleAsync(new ChipRegistry.Domain.Chips.ReceiveChip(Guid.NewGuid(), chipId, "US", second, ChipArrange.Now), cancellationToken: TestContext.Current.CancellationToken));
+
+        using (var former = await host.GetJsonAsync(firstKey.Token, "/api/v1/chips"))
+        {
+            Assert.DoesNotContain(chipId, ChipIds(former));
+        }
+        using (var holder = await host.GetJsonAsync(secondKey.Token, "/api/v1/chips?status=in_stock"))
+        {
+            Assert.Equal([chipId], ChipIds(holder));
+        }
+    }
+
     [Theory]
     [InlineData(OrganisationKind.Agency)]
     [InlineData(OrganisationKind.Distributor)]
