@@ -23,14 +23,14 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Verification answers whether a serial exists, so a key may ask only a few times a minute: enough for receiving
-/// goods, too few to walk the serial space.
+/// Verification answers whether a serial exists, so a key gets a small budget per minute: enough to check a
+/// delivery as it is received, far too little to walk the serial space.
 /// </summary>
 public sealed class VerificationRateLimitOptions
 {
-    public int PermitsPerMinute { get; set; } = 60;
+    public int PermitsPerMinute { get; set; } = 30;
 
-    public int Burst { get; set; } = 20;
+    public int Burst { get; set; } = 10;
 }
 
 public static class RateLimits
