@@ -1,5 +1,6 @@
 using ChipRegistry.Api.Assemblies;
 using ChipRegistry.Api.Catalog;
+using ChipRegistry.Api.Chips.Reads;
 using ChipRegistry.Api.Facilities;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
@@ -19,6 +20,7 @@ builder.AddApiKeys();
 builder.AddRegistryDaemon();
 builder.AddFeed();
 builder.AddCatalogSeeding();
+builder.AddChipReads();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -43,6 +45,8 @@ app.MapOrganisationEndpoints();
 app.MapFacilityEndpoints();
 app.MapLicenceEndpoints();
 app.MapAssemblyEndpoints();
+app.MapChipReadEndpoints();
+app.MapVerificationEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

@@ -41,7 +41,8 @@ public static class EventStoreHosting
         {
             Schema = schema,
             InlineProjections = [.. domain.InlineProjections, new ApiKeyProjection()],
-            AdditionalMigrations = [.. domain.AdditionalMigrations, .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys")],
+            AdditionalMigrations = [.. domain.AdditionalMigrations, .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys"),
+                .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Chips.Reads.Migrations.", Chips.Reads.ChipReadLog.MigrationModule)],
         };
     }
 }

@@ -17,10 +17,27 @@ public sealed class RateLimitOptions
 
     /// <summary>How many requests one key may send at once before the sustained rate applies.</summary>
     public int Burst { get; set; } = 200;
+
+    /// <summary>Verification's own, tighter budget (<c>Registry:RateLimit:Verification</c>), on top of the general one.</summary>
+    public VerificationRateLimitOptions Verification { get; set; } = new();
+}
+
+/// <summary>
+/// Verification answers whether a serial exists, so a key gets a small budget per minute: enough to check a
+/// delivery as it is received, far too little to walk the serial space.
+/// </summary>
+public sealed class VerificationRateLimitOptions
+{
+    public int PermitsPerMinute { get; set; } = 30;
+
+    public int Burst { get; set; } = 10;
 }
 
 public static class RateLimits
 {
+    /// <summary>The policy name verification endpoints require (<c>RequireRateLimiting</c>).</summary>
+    public const string VerificationPolicy = "verification";
+
     public static WebApplicationBuilder AddRateLimits(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -32,6 +49,15 @@ public static class RateLimits
                     TokenLimit = settings.Burst,
                     TokensPerPeriod = settings.PermitsPerSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            options.AddPolicy(VerificationPolicy, context =>
+                RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = settings.Verification.Burst,
+                    TokensPerPeriod = settings.Verification.PermitsPerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));

@@ -3,7 +3,9 @@ namespace ChipRegistry.Domain.Persistence;
 /// <summary>
 /// A search over <c>chip_state</c>: every filter given must match (null: any). <see cref="Stage"/> is the stored
 /// snake_case stage (<c>in_stock</c>); <see cref="Flagged"/> true finds chips held, declared illegitimate or with
-/// conflicting observations. Results come in chip id order, a page at a time after <see cref="AfterChipId"/>.
+/// conflicting observations. <see cref="PartyId"/> keeps only chips that organisation is a party to now (owner,
+/// custodian, buyer named in the open offer, consignee of the open shipment, operator of the installing facility).
+/// Results come in chip id order, a page at a time after <see cref="AfterChipId"/>.
 /// </summary>
 public sealed record ChipSearch
 {
@@ -17,6 +19,10 @@ public sealed record ChipSearch
     public string? Country { get; init; }
     public string? LotId { get; init; }
     public bool? Flagged { get; init; }
+    public string? PartyId { get; init; }
     public string? AfterChipId { get; init; }
     public int Limit { get; init; } = 100;
 }
+
+/// <summary>One page of a search; <see cref="NextAfterChipId"/> continues it (null: nothing more matches).</summary>
+public sealed record ChipSearchPage(IReadOnlyList<ChipStateRow> Rows, string? NextAfterChipId);

@@ -105,19 +105,60 @@ public sealed class RegistryReads
     }
 
     /// <summary>Chips matching every filter of <paramref name="search"/>, in chip id order (keyset pages), from the indexed columns.</summary>
-    public async Task<IReadOnlyList<ChipStateRow>> SearchChipsAsync(ChipSearch search, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ChipStateRow>> SearchChipsAsync(ChipSearch search, CancellationToken cancellationToken = default) =>
+        (await SearchChipPageAsync(search, cancellationToken)).Rows;
+
+    /// <summary>
+    /// One page of <paramref name="search"/> and where the next starts. The indexed columns pick the candidates; with a
+    /// <see cref="ChipSearch.PartyId"/> the SQL narrows them to chips whose owner or custodian it is or whose history
+    /// names it as buyer, consignee or operator (a superset), and each candidate's folded state decides, so an offer
+    /// withdrawn by a sale or a shipment already received no longer counts. A page is filled from as many candidate
+    /// batches as it takes; the next cursor is given only when a further match exists.
+    /// </summary>
+    public async Task<ChipSearchPage> SearchChipPageAsync(ChipSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(search.Limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Limit, ChipSearch.MaxLimit);
+        var page = new List<ChipStateRow>();
+        var after = search.AfterChipId;
+        var batchSize = search.Limit + 1;
+        while (true)
+        {
+            var batch = await QueryChipRowsAsync(search with { AfterChipId = after }, batchSize, cancellationToken);
+            page.AddRange(search.PartyId is { } party ? await CurrentlyPartyToAsync(batch, party, cancellationToken) : batch);
+            if (page.Count > search.Limit)
+            {
+                return new ChipSearchPage(page.Take(search.Limit).ToList(), page[search.Limit - 1].ChipId);
+            }
+            if (batch.Count < batchSize)
+            {
+                return new ChipSearchPage(page, null);
+            }
+            after = batch[^1].ChipId;
+        }
+    }
+
+    private async Task<IEnumerable<ChipStateRow>> CurrentlyPartyToAsync(IReadOnlyList<ChipStateRow> rows, string organisationId, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return rows;
+        var states = await LoadChipsAsync(rows.Select(r => r.ChipId), cancellationToken);
+        return rows.Where(r => ChipVisibility.IsParty(states[r.ChipId].State, organisationId));
+    }
+
+    private async Task<IReadOnlyList<ChipStateRow>> QueryChipRowsAsync(ChipSearch search, int limit, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand { Connection = connection };
         var conditions = new List<string>();
+        string Parameter(string value)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            return $"${command.Parameters.Count}";
+        }
         void Equal(string column, string? value)
         {
-            if (value is null) return;
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
-            conditions.Add($"{column} = ${command.Parameters.Count}");
+            if (value is not null) conditions.Add($"{column} = {Parameter(value)}");
         }
         Equal("owner_id", search.OwnerId);
         Equal("custodian_id", search.CustodianId);
@@ -126,14 +167,20 @@ public sealed class RegistryReads
         Equal("stage", search.Stage);
         Equal("location_country", search.Country);
         Equal("lot_id", search.LotId);
+        if (search.PartyId is { } party)
+        {
+            var p = Parameter(party);
+            var named = new[] { "buyer_id", "consignee_id", "operator_id" }
+                .Select(field => $"history @> jsonb_build_array(jsonb_build_object('data', jsonb_build_object('{field}', {p}::text)))");
+            conditions.Add($"(owner_id = {p} or custodian_id = {p} or {string.Join(" or ", named)})");
+        }
         if (search.AfterChipId is not null)
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = search.AfterChipId });
-            conditions.Add($"chip_id > ${command.Parameters.Count}");
+            conditions.Add($"chip_id > {Parameter(search.AfterChipId)}");
         }
         const string flagged = "(on_hold or illegitimate or conflicting_observations > 0)";
         if (search.Flagged is { } wanted) conditions.Add(wanted ? flagged : $"not {flagged}");
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = search.Limit });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var where = conditions.Count == 0 ? "" : $"where {string.Join(" and ", conditions)}";
         command.CommandText = $"select {ChipStateRows.Columns} from {store.Schema.Quoted}.chip_state {where} order by chip_id limit ${command.Parameters.Count}";
         var rows = new List<ChipStateRow>();

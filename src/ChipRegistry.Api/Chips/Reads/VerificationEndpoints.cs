@@ -1,0 +1,60 @@
+using System.Text.Json;
+using ChipRegistry.Api.Limits;
+using ChipRegistry.Api.OpenApi;
+using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Persistence;
+
+namespace ChipRegistry.Api.Chips.Reads;
+
+public sealed record VerificationRequest(string Serial, string OrganisationId);
+
+/// <summary><see cref="ModelId"/> only when registered; never who does hold the chip.</summary>
+public sealed record VerificationResponse(bool Registered, string? ModelId, bool OrganisationIsCurrentHolder);
+
+/// <summary>
+/// Verification, as product verification works in pharmaceutical serialisation: a party about to take a chip asks
+/// whether the serial is registered and whether the organisation offering it holds it now. It is the registry's one
+/// deliberate existence check, so it has its own tight per-key rate limit and every answer is logged; every other
+/// endpoint keeps a hidden chip indistinguishable from an unknown serial.
+/// </summary>
+public static class VerificationEndpoints
+{
+    private const int MaxLength = 200;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+
+    public static IEndpointRouteBuilder MapVerificationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/v1/verifications", async (HttpRequest request, RegistryReads reads, ChipReadLog log, CancellationToken cancellationToken) =>
+        {
+            var body = await RequestJson.ReadAsync<VerificationRequest>(request, Json, cancellationToken);
+            if (!ChipReadEndpoints.IsChipId(body.Serial))
+            {
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_serial", "The serial is not a chip id.", $"1 to {MaxLength} characters, no '/'.");
+            }
+            if (string.IsNullOrWhiteSpace(body.OrganisationId) || body.OrganisationId.Length > MaxLength)
+            {
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_organisation", $"The organisation id must be 1 to {MaxLength} characters.");
+            }
+            var state = (await reads.LoadChipAsync(body.Serial, cancellationToken)).State;
+            var registered = state.Stage != ChipStage.Unregistered;
+            // The holder is whoever owns it or physically has it: either may rightly hand it on or be asked about it.
+            var holds = registered && (state.OwnerId == body.OrganisationId || state.CustodianId == body.OrganisationId);
+            await log.RecordAsync(request.HttpContext.User, ChipReadEndpoint.Verification, body.Serial, null,
+                new VerificationOutcome(body.OrganisationId, registered, holds), cancellationToken);
+            return TypedResults.Ok(new VerificationResponse(registered, registered ? state.ModelId : null, holds));
+        })
+        .Accepts<VerificationRequest>("application/json")
+        .WithTags("Chips").WithName("VerifyChip")
+        .RequireAuthorization()
+        .RequireRateLimiting(RateLimits.VerificationPolicy)
+        .WithSummary("Is this serial registered, of which model, and does this organisation hold it now? Never says who does. Rate-limited per key and logged.")
+        .WithRequestExample(new VerificationRequest("nvidia:1652223004561", "dist-1"))
+        .WithResponseExample(StatusCodes.Status200OK, new VerificationResponse(true, "nvidia-h100-sxm", false))
+        .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+            StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
+        return endpoints;
+    }
+}
