@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Catalog;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
@@ -15,6 +16,7 @@ builder.AddApiKeys();
 builder.AddRegistryDaemon();
 builder.AddFeed();
 builder.AddCatalogSeeding();
+builder.AddAttestations();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -35,6 +37,7 @@ app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();
 app.MapCatalogEndpoints();
+app.MapAttestationEndpoints();
 app.LogListeningAddresses();
 app.Run();
 
