@@ -301,6 +301,28 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
     }
 
     [Fact]
+    public async Task a_retry_under_the_same_idempotency_key_replays_the_first_answer_and_neither_appends_nor_replays_the_nonce()
+    {
+        var (token, chips) = await InstalledAsync("op-idempotent", "fac-idempotent", "c1", "idem:1");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await RegisterKeyAsync(token, "k1", key.ExportSubjectPublicKeyInfoPem());
+        var nonce = await NonceAsync(token);
+        var at = SignedPayload.RecentSecond();
+        var body = Body("fac-idempotent", at, nonce, "k1", SignedPayload.Sign(key, SignedPayload.Chip(chips[0], "fac-idempotent", "rtt", null, null, nonce, at)));
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = "attest-idem-1" };
+
+        var first = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chips[0]}/attestations", token, body, headers);
+        var retry = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chips[0]}/attestations", token, body, headers);
+        var other = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chips[0]}/attestations", token, Body("fac-idempotent", at), headers);
+
+        Assert.Equal("valid", await SignatureOfAsync(first));
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await retry.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("idempotency_key_reused", await RegistryApiHost.ProblemCodeAsync(other));
+        Assert.Equal([SignatureResult.Valid], (await world.AttestationsAsync(chips[0])).Select(a => a.Signature));
+    }
+
+    [Fact]
     public async Task unknown_fields_and_wrong_types_are_400()
     {
         var (token, chips) = await InstalledAsync("op-strict", "fac-strict", "c1", "strict:1");
