@@ -1,4 +1,5 @@
 using ChipRegistry.Api.Assemblies;
+using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Catalog;
 using ChipRegistry.Api.Chips.Reads;
 using ChipRegistry.Api.Facilities;
@@ -21,6 +22,7 @@ builder.AddRegistryDaemon();
 builder.AddFeed();
 builder.AddCatalogSeeding();
 builder.AddChipReads();
+builder.AddAttestations();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -47,6 +49,7 @@ app.MapLicenceEndpoints();
 app.MapAssemblyEndpoints();
 app.MapChipReadEndpoints();
 app.MapVerificationEndpoints();
+app.MapAttestationEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

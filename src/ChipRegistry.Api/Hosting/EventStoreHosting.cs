@@ -1,3 +1,4 @@
+using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
@@ -29,20 +30,25 @@ public static class EventStoreHosting
         return builder;
     }
 
-    /// <summary>The domain's options (events, chip-state and organisation projections, migrations) plus the API's keys.</summary>
+    /// <summary>The domain's options (events, chip-state and organisation projections, migrations) plus the API's keys and attestation keys.</summary>
     private static EventStoreOptions StoreOptions(string schema)
     {
         var domain = DomainStore.Options(schema);
-        foreach (var (type, name) in ApiKeyEventNames.ByType)
+        foreach (var (type, name) in ApiKeyEventNames.ByType.Concat(AttestationEventNames.ByType))
         {
             domain.EventTypes.Register(type, name);
         }
         return new EventStoreOptions(domain.EventTypes)
         {
             Schema = schema,
-            InlineProjections = [.. domain.InlineProjections, new ApiKeyProjection()],
-            AdditionalMigrations = [.. domain.AdditionalMigrations, .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys"),
-                .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Chips.Reads.Migrations.", Chips.Reads.ChipReadLog.MigrationModule)],
+            InlineProjections = [.. domain.InlineProjections, new ApiKeyProjection(), new AttestationProjection()],
+            AdditionalMigrations =
+            [
+                .. domain.AdditionalMigrations,
+                .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys"),
+                .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Chips.Reads.Migrations.", Chips.Reads.ChipReadLog.MigrationModule),
+                .. EmbeddedMigrations.Load(typeof(AttestationProjection).Assembly, "ChipRegistry.Api.Attestations.Migrations.", "attestations"),
+            ],
         };
     }
 }
