@@ -1,4 +1,7 @@
 using ChipRegistry.Api.Catalog;
+using ChipRegistry.Api.Chips.Lifecycle;
+using ChipRegistry.Api.Chips.Lots;
+using ChipRegistry.Api.Chips.Observations;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
@@ -15,6 +18,7 @@ builder.AddApiKeys();
 builder.AddRegistryDaemon();
 builder.AddFeed();
 builder.AddCatalogSeeding();
+builder.AddChipWrites();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -35,6 +39,9 @@ app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();
 app.MapCatalogEndpoints();
+app.MapLotEndpoints();
+app.MapChipLifecycleEndpoints();
+app.MapObservationEndpoints();
 app.LogListeningAddresses();
 app.Run();
 
