@@ -17,6 +17,12 @@ public static partial class ChipIds
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,98}:[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", RegexOptions.CultureInvariant)]
     private static partial Regex ChipId();
 
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$", RegexOptions.CultureInvariant)]
+    private static partial Regex LotId();
+
+    /// <summary>A lot id: letters, digits, '.', '_', ':' and '-' (1 to 100 characters); it appears in paths (<c>/lots/{lotId}/hold</c>).</summary>
+    public static bool IsWellFormedLotId(string? lotId) => lotId is not null && LotId().IsMatch(lotId);
+
     /// <summary>Whether <paramref name="chipId"/> can name a chip at all; anything else is answered like an unknown chip.</summary>
     public static bool IsWellFormed(string? chipId) => chipId is { Length: > 0 and <= MaxLength } && ChipId().IsMatch(chipId);
 

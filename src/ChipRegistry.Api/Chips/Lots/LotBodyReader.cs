@@ -160,6 +160,11 @@ public sealed class LotBodyReader(PipeReader pipe)
                 {
                     phase = reader.TokenType == JsonTokenType.StartArray ? Phase.Serials : throw WrongType("$.serials", "serials is an array of strings.");
                 }
+                else if (pendingField == "fabricatedAt" && reader.TokenType == JsonTokenType.Null)
+                {
+                    // optional: null is the same as absent (now)
+                    phase = Phase.Fields;
+                }
                 else
                 {
                     fields[pendingField!] = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType($"$.{pendingField}", $"{pendingField} is a string.");

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Chips.Lots;
 
 /// <summary>The lot request as documented; the endpoint reads it as a stream (see <see cref="LotBodyReader"/>).</summary>
-public sealed record LotRequest(string LotId, string ModelId, string Country, IReadOnlyList<string> Serials, DateTimeOffset? FabricatedAt = null);
+public sealed record LotRequest(string LotId, string ModelId, string Country, DateTimeOffset? FabricatedAt, IReadOnlyList<string> Serials);
 
 /// <summary>A registered lot: how many chips, the first and last chip ids as sent, and the correlation id shared by their events.</summary>
 public sealed record LotRegistered(string LotId, string ModelId, long ChipCount, string FirstChipId, string LastChipId, Guid CorrelationId);
@@ -64,7 +64,7 @@ public static class LotEndpoints
         .Accepts<LotRequest>("application/json")
         .WithName("RegisterChipLot")
         .WithSummary("A manufacturer registers a lot of up to 100,000 chips of its own model, streamed into the registry: all or nothing. lotId, modelId, country and fabricatedAt come before serials.")
-        .WithRequestExample(new LotRequest("TW-2026-11-0042", "nvidia-h100-sxm", "TW", ["nvidia:1652223004561", "nvidia:1652223004562"], ChipLifecycleEndpoints.ExampleTime))
+        .WithRequestExample(new LotRequest("TW-2026-11-0042", "nvidia-h100-sxm", "TW", ChipLifecycleEndpoints.ExampleTime, ["nvidia:1652223004561", "nvidia:1652223004562"]))
         .WithResponseExample(StatusCodes.Status201Created, new LotRegistered("TW-2026-11-0042", "nvidia-h100-sxm", 2, "nvidia:1652223004561", "nvidia:1652223004562",
             Guid.Parse("0193a5e2-7c1d-7b3e-9f10-2c4d5e6f7a8b")))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict,
@@ -76,7 +76,7 @@ public static class LotEndpoints
             var reason = ChipRequestRules.Text(body.Reason, "reason");
             var at = rules.BusinessTime(body.OccurredAt);
             var eventId = Guid.CreateVersion7();
-            var result = (await commands.HoldLotAsync(eventId, ChipRequestRules.Id(lotId, "lotId"), reason, http.User.Actor(), at, ChipWrites.Metadata(http), cancellationToken)).EnsureAccepted();
+            var result = (await commands.HoldLotAsync(eventId, ChipIds.IsWellFormedLotId(lotId) ? lotId : throw InvalidLot(), reason, http.User.Actor(), at, ChipWrites.Metadata(http), cancellationToken)).EnsureAccepted();
             return TypedResults.Created((string?)null, new LotHeld(lotId, result.Events.Count, eventId));
         })
         .RequireAuthorization(ChipPolicies.Agency)
@@ -96,7 +96,7 @@ public static class LotEndpoints
     /// </summary>
     private static async Task<RegisterChipLot> LotAsync(LotHeader header, Domain.Common.Actor actor, RegistryReads reads, ChipRequestRules rules, CancellationToken cancellationToken)
     {
-        var lotId = ChipRequestRules.Id(header.LotId, "lotId");
+        var lotId = ChipIds.IsWellFormedLotId(header.LotId) ? header.LotId : throw InvalidLot();
         var country = ChipRequestRules.Country(header.Country, "country");
         var at = rules.BusinessTime(header.FabricatedAt, "fabricatedAt");
         var model = (await reads.LoadModelAsync(ChipRequestRules.Id(header.ModelId, "modelId"), cancellationToken)).State
@@ -113,6 +113,9 @@ public static class LotEndpoints
         }
         return new RegisterChipLot(Guid.CreateVersion7(), lotId, model.ModelId, country, actor, at);
     }
+
+    private static ApiProblemException InvalidLot() =>
+        new(StatusCodes.Status422UnprocessableEntity, "invalid_lot", "The lot id is not acceptable.", "A lot id is 1 to 100 letters, digits, '.', '_', ':' or '-'.");
 
     private sealed class LotTally
     {
