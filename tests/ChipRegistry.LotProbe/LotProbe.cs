@@ -25,6 +25,8 @@ public static class LotProbe
             await Console.Error.WriteLineAsync("usage: LotProbe <connection string> <serial count> <lot id> [--report-heap]");
             return 2;
         }
+        // The API's content root is this directory wherever the probe is started from (the test runs it from its own).
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CHIPREGISTRY_API", AppContext.BaseDirectory);
         var port = FreePort();
         await using var factory = new ProbeFactory(new Dictionary<string, string>
         {
