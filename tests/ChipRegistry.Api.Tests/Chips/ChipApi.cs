@@ -21,6 +21,39 @@ internal static class ChipApi
         return await host.Client.SendAsync(request, Cancel);
     }
 
+    /// <summary>POST without a Content-Length: the body's size is known only as it is read.</summary>
+    public static async Task<HttpResponseMessage> PostUndeclaredAsync(this RegistryApiHost host, string path, string key, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new UndeclaredContent(Encoding.UTF8.GetBytes(json)) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await host.Client.SendAsync(request, Cancel);
+    }
+
+    private sealed class UndeclaredContent : HttpContent
+    {
+        private readonly byte[] bytes;
+
+        public UndeclaredContent(byte[] bytes)
+        {
+            this.bytes = bytes;
+            Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 64 * 1024)
+            {
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(64 * 1024, bytes.Length - offset)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
     {
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));

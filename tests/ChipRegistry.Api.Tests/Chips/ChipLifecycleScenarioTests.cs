@@ -200,6 +200,25 @@ public sealed class ChipLifecycleScenarioTests(RegistryApiHost host) : IClassFix
     }
 
     [Fact]
+    public async Task a_former_holder_still_sees_its_period_but_acting_on_the_chip_is_409_and_appends_nothing()
+    {
+        var p = await PartiesAsync();
+        var chip = (await LotAsync(p))[0];
+        await Step(p.Manufacturer, chip, "sale-offer", new SaleOfferRequest("dist-sg"));
+        await Step(p.Distributor, chip, "sale-offer/acceptance", new SaleAcceptanceRequest());
+        await Step(p.Manufacturer, chip, "shipments", new ShipmentRequest("SG", "dist-sg", "dist-sg"));
+        await Step(p.Distributor, chip, "receipts", new ReceiptRequest("SG"));
+        var before = await host.EventCountAsync();
+
+        var formerShips = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chip}/shipments", p.Manufacturer, new ShipmentRequest("DE", "dist-sg", "dist-sg"));
+        var formerOffers = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chip}/sale-offer", p.Manufacturer, new SaleOfferRequest("dist-other"));
+
+        Assert.Equal((409, "not_custodian"), await ProblemAsync(formerShips));
+        Assert.Equal((409, "not_owner"), await ProblemAsync(formerOffers));
+        Assert.Equal(before, await host.EventCountAsync());
+    }
+
+    [Fact]
     public async Task an_observation_is_accepted_alike_for_an_unknown_a_hidden_and_a_visible_chip_and_each_is_appended()
     {
         var p = await PartiesAsync();

@@ -119,6 +119,22 @@ public sealed class ChipWriteBadInputTests(RegistryApiHost host) : IClassFixture
         Assert.Equal(5, await host.ScalarAsync("select count(*) from chipregistry.events where type = 'chip_fabricated' and acting_organisation = 'nvidia' and data ->> 'lot_id' = 'lot-five'"));
     }
 
+    [Fact]
+    public async Task a_lot_body_over_32_mib_is_413_payload_too_large_with_or_without_a_content_length_and_writes_nothing()
+    {
+        var key = await ManufacturerAsync();
+        var before = await host.EventCountAsync();
+        var serials = string.Join(",", Enumerable.Range(0, 1000).Select(_ => $"\"{Serial()}\""));
+        var body = Lot($"[{serials}{new string(' ', 33 * 1024 * 1024)}]");
+
+        var declared = await host.PostRawAsync("/api/v1/lots", key, body);
+        var undeclared = await host.PostUndeclaredAsync("/api/v1/lots", key, body);
+
+        Assert.Equal((413, "payload_too_large"), await ProblemAsync(declared));
+        Assert.Equal((413, "payload_too_large"), await ProblemAsync(undeclared));
+        Assert.Equal(before, await host.EventCountAsync());
+    }
+
     public static TheoryData<string, string, int, string> BadChipWrites() => new()
     {
         { "sale-offer", """{"buyerId":"dist-sg",""", 400, "malformed_json" },
