@@ -29,6 +29,8 @@ public static class ChipJson
             AllowDuplicateProperties = false,
         };
         options.Converters.Add(new OffsetTimeConverter());
+        // Frozen once here, not on a first request racing another.
+        options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
 

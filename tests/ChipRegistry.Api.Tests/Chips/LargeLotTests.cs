@@ -27,6 +27,7 @@ public sealed class LargeLotTests
         Assert.InRange(heap, 1, 4L * 1024 * 1024 * 1024);
 
         var large = await ProbeAsync(database.ConnectionString, 100_000, "probe-large", heapLimit: heap + Headroom);
+        TestContext.Current.TestOutputHelper?.WriteLine($"heap after 1,000 serials: {heap:N0} bytes; 100,000 serials under a limit of {heap + Headroom:N0} bytes");
 
         Assert.True(large.ExitCode == 0, $"heap limit {heap + Headroom:N0} bytes:\n{large.Output}");
         Assert.Equal("201", Value(large.Output, "status"));

@@ -40,7 +40,7 @@ public static class LotEndpoints
             {
                 throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "The request body must be JSON.", "Send Content-Type: application/json.");
             }
-            var pipe = PipeReader.Create(http.Request.Body);
+            var pipe = PipeReader.Create(http.Request.Body, new StreamPipeReaderOptions(leaveOpen: true));
             try
             {
                 var body = new LotBodyReader(pipe);
