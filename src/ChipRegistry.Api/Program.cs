@@ -1,6 +1,9 @@
 using ChipRegistry.Api.Assemblies;
 using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Catalog;
+using ChipRegistry.Api.Chips.Lifecycle;
+using ChipRegistry.Api.Chips.Lots;
+using ChipRegistry.Api.Chips.Observations;
 using ChipRegistry.Api.Chips.Reads;
 using ChipRegistry.Api.Facilities;
 using ChipRegistry.Api.Feed;
@@ -23,6 +26,7 @@ builder.AddFeed();
 builder.AddCatalogSeeding();
 builder.AddChipReads();
 builder.AddAttestations();
+builder.AddChipWrites();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
 builder.Services.AddProblemDetails();
@@ -50,6 +54,9 @@ app.MapAssemblyEndpoints();
 app.MapChipReadEndpoints();
 app.MapVerificationEndpoints();
 app.MapAttestationEndpoints();
+app.MapLotEndpoints();
+app.MapChipLifecycleEndpoints();
+app.MapObservationEndpoints();
 app.LogListeningAddresses();
 app.Run();
 

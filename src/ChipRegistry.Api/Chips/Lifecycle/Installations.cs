@@ -1,0 +1,32 @@
+using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
+using ChipRegistry.Domain.Chips;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChipRegistry.Api.Chips.Lifecycle;
+
+public sealed record InstallationRequest(string FacilityId, string ClusterId, string Rack, DateTimeOffset? OccurredAt = null);
+
+/// <summary>The custodian installs the chip in a cluster of a facility it operates.</summary>
+internal static class Installations
+{
+    public static void Map(RouteGroupBuilder chip) =>
+        chip.MapGroup("/installations").WithTags("Installations").RequireAuthorization(ChipPolicies.Operator)
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            {
+                var body = await RequestJson.ReadAsync<InstallationRequest>(http.Request, ChipJson.Options, cancellationToken);
+                var facilityId = ChipRequestRules.Id(body.FacilityId, "facilityId");
+                var clusterId = ChipRequestRules.Id(body.ClusterId, "clusterId");
+                var rack = ChipRequestRules.Id(body.Rack, "rack");
+                var at = rules.BusinessTime(body.OccurredAt);
+                var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian), async (_, actor) =>
+                {
+                    var facility = (await writes.Reads.LoadFacilityAsync(facilityId, cancellationToken)).State
+                        ?? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_facility", "The facility is not in the registry.", "facilityId: register the facility first.");
+                    return new InstallChip(Guid.CreateVersion7(), chipId, facility, clusterId, rack, actor, at);
+                }, cancellationToken);
+                return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);
+            })
+            .Documented("InstallChip", "The chip's custodian, operating the facility, installs it in one of the facility's clusters.",
+                new InstallationRequest("fac-gulf-1", "hall-a", "A-12", ChipLifecycleEndpoints.ExampleTime), ChipLifecycleEndpoints.ExampleRecorded("chip_installed", 7));
+}

@@ -1,0 +1,25 @@
+using ChipRegistry.Api.Requests;
+using ChipRegistry.Domain.Chips;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChipRegistry.Api.Chips.Lifecycle;
+
+public sealed record RemovalRequest(string Reason, DateTimeOffset? OccurredAt = null);
+
+/// <summary>The operator takes the chip out of its installation (it stays in the operator's custody, in stock).</summary>
+internal static class Removals
+{
+    public static void Map(RouteGroupBuilder chip) =>
+        chip.MapGroup("/removals").WithTags("Installations").RequireAuthorization(ChipPolicies.Operator)
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            {
+                var body = await RequestJson.ReadAsync<RemovalRequest>(http.Request, ChipJson.Options, cancellationToken);
+                var reason = ChipRequestRules.Text(body.Reason, "reason");
+                var at = rules.BusinessTime(body.OccurredAt);
+                var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotFacilityOperator),
+                    (_, actor) => Task.FromResult<IChipCommand>(new RemoveChip(Guid.CreateVersion7(), chipId, reason, actor, at)), cancellationToken);
+                return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);
+            })
+            .Documented("RemoveChip", "The operator removes the chip from its installation.",
+                new RemovalRequest("board replaced", ChipLifecycleEndpoints.ExampleTime), ChipLifecycleEndpoints.ExampleRecorded("chip_removed", 9));
+}

@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ChipRegistry.Api.Problems;
+using NodaTime.Text;
+
+namespace ChipRegistry.Api.Chips.Lots;
+
+/// <summary>The fields of a lot request that come before its serials.</summary>
+public sealed record LotHeader(string LotId, string ModelId, string Country, DateTimeOffset? FabricatedAt);
+
+/// <summary>
+/// Reads a lot request body as it arrives, never holding its serials: <see cref="ReadHeaderAsync"/> reads the scalar
+/// fields up to <c>"serials": [</c>, then <see cref="SerialsAsync"/> yields the serials one by one and, after the
+/// array, insists on the end of the object and of the body, so a malformed tail fails the lot before it commits.
+/// The scalar fields must come before <c>serials</c> (a lot is decided chip by chip as the serials stream past, so
+/// the lot, model and country must be known first); a scalar after the serials is 400 <c>field_order</c>.
+/// </summary>
+public sealed class LotBodyReader(PipeReader pipe)
+{
+    private static readonly string[] Scalars = ["lotId", "modelId", "country", "fabricatedAt"];
+
+    private enum Phase { Start, Fields, FieldValue, Serials, AfterSerials, End }
+
+    private JsonReaderState state = new(new JsonReaderOptions { MaxDepth = 4 });
+    private Phase phase = Phase.Start;
+    private string? pendingField;
+    private long bodyOffset;
+    private int serialIndex;
+    private readonly Dictionary<string, string> fields = new(StringComparer.Ordinal);
+
+    public async Task<LotHeader> ReadHeaderAsync(CancellationToken cancellationToken)
+    {
+        await PumpAsync(null, untilSerials: true, cancellationToken);
+        if (phase != Phase.Serials)
+        {
+            throw WrongType("$.serials", "The serials array is required.");
+        }
+        foreach (var required in Scalars[..3])
+        {
+            if (!fields.ContainsKey(required))
+            {
+                throw WrongType($"$.{required}", $"{required} is required and comes before serials.");
+            }
+        }
+        DateTimeOffset? fabricatedAt = null;
+        if (fields.TryGetValue("fabricatedAt", out var time))
+        {
+            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(time);
+            fabricatedAt = parsed.Success ? parsed.Value.ToDateTimeOffset() : throw WrongType("$.fabricatedAt", "An ISO 8601 time with an offset, e.g. 2026-11-20T09:00:00Z.");
+        }
+        return new LotHeader(fields["lotId"], fields["modelId"], fields["country"], fabricatedAt);
+    }
+
+    /// <summary>The serials in body order; completes only once the whole body has been read and found well formed.</summary>
+    public async IAsyncEnumerable<string> SerialsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (phase != Phase.Serials)
+        {
+            throw new InvalidOperationException("Read the header first.");
+        }
+        var batch = new List<string>();
+        while (true)
+        {
+            var done = await PumpAsync(batch, untilSerials: false, cancellationToken);
+            foreach (var serial in batch)
+            {
+                yield return serial;
+            }
+            batch.Clear();
+            if (done)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Reads one buffer from the pipe and parses as far as it goes; true once the body is complete.</summary>
+    private async Task<bool> PumpAsync(List<string>? serials, bool untilSerials, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await pipe.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            var (consumed, stoppedEarly) = Parse(buffer, read.IsCompleted, serials, untilSerials);
+            pipe.AdvanceTo(consumed, stoppedEarly ? consumed : buffer.End);
+            // A final block that parsed without error holds nothing after the object but whitespace.
+            if (phase == Phase.End && read.IsCompleted)
+            {
+                return true;
+            }
+            if (untilSerials && phase == Phase.Serials)
+            {
+                return false;
+            }
+            if (serials is { Count: > 0 })
+            {
+                return false;
+            }
+            if (read.IsCompleted && phase != Phase.End)
+            {
+                // Parse threw for any incomplete document; reaching here means nothing was left to read.
+                throw Malformed("The body ended before the lot was complete.");
+            }
+        }
+    }
+
+    private (SequencePosition Consumed, bool StoppedEarly) Parse(ReadOnlySequence<byte> buffer, bool isFinal, List<string>? serials, bool untilSerials)
+    {
+        var reader = new Utf8JsonReader(buffer, isFinal, state);
+        try
+        {
+            while (true)
+            {
+                if (untilSerials && phase == Phase.Serials)
+                {
+                    break;
+                }
+                if (!reader.Read())
+                {
+                    break;
+                }
+                Take(ref reader, serials);
+            }
+        }
+        catch (JsonException e)
+        {
+            throw Malformed($"At byte {bodyOffset + reader.BytesConsumed + 1}: {e.Message}");
+        }
+        bodyOffset += reader.BytesConsumed;
+        state = reader.CurrentState;
+        return (reader.Position, untilSerials && phase == Phase.Serials);
+    }
+
+    private void Take(ref Utf8JsonReader reader, List<string>? serials)
+    {
+        switch (phase)
+        {
+            case Phase.Start:
+                phase = reader.TokenType == JsonTokenType.StartObject ? Phase.Fields
+                    : reader.TokenType == JsonTokenType.Null ? throw Malformed("The body is null.")
+                    : throw WrongType("$", "A lot is a JSON object.");
+                break;
+            case Phase.Fields:
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    throw WrongType("$.serials", "The serials array is required.");
+                }
+                var name = Known(reader.GetString()!);
+                if (fields.ContainsKey(name))
+                {
+                    throw new ApiProblemException(StatusCodes.Status400BadRequest, "duplicate_field", "A field is given twice.", $"$.{name}");
+                }
+                pendingField = name;
+                phase = Phase.FieldValue;
+                break;
+            case Phase.FieldValue:
+                if (pendingField == "serials")
+                {
+                    phase = reader.TokenType == JsonTokenType.StartArray ? Phase.Serials : throw WrongType("$.serials", "serials is an array of strings.");
+                }
+                else if (pendingField == "fabricatedAt" && reader.TokenType == JsonTokenType.Null)
+                {
+                    // optional: null is the same as absent (now)
+                    phase = Phase.Fields;
+                }
+                else
+                {
+                    fields[pendingField!] = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType($"$.{pendingField}", $"{pendingField} is a string.");
+                    phase = Phase.Fields;
+                }
+                break;
+            case Phase.Serials:
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    phase = Phase.AfterSerials;
+                    break;
+                }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw WrongType($"$.serials[{serialIndex}]", "Each serial is a string.");
+                }
+                serials!.Add(reader.GetString()!);
+                serialIndex++;
+                break;
+            case Phase.AfterSerials:
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    phase = Phase.End;
+                    break;
+                }
+                var after = Known(reader.GetString()!);
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "field_order", "Every field of a lot comes before its serials.",
+                    $"$.{after} follows $.serials; send lotId, modelId, country and fabricatedAt first.");
+            default:
+                throw Malformed("Content after the lot.");
+        }
+    }
+
+    /// <summary>The declared name of a field (web naming, matched case-insensitively as everywhere in the API), or 400 <c>unknown_field</c>.</summary>
+    private static string Known(string name)
+    {
+        if (string.Equals(name, "serials", StringComparison.OrdinalIgnoreCase))
+        {
+            return "serials";
+        }
+        return Scalars.FirstOrDefault(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "unknown_field", "The request has a field this endpoint does not accept.", $"Unknown field $.{name}.");
+    }
+
+    private static ApiProblemException Malformed(string detail) =>
+        new(StatusCodes.Status400BadRequest, "malformed_json", "The request body is not valid JSON.", detail);
+
+    private static ApiProblemException WrongType(string path, string detail) =>
+        new(StatusCodes.Status400BadRequest, "wrong_type", "A field has the wrong type or a required field is missing.", $"At {path}: {detail}");
+}
