@@ -43,6 +43,12 @@ public static class LotProbe
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         await WaitAsync(http, "/api/v1/models/nvidia-h100-sxm");
 
+        // Keys go only to registered organisations; a second probe run on the same database finds it registered.
+        var registered = await http.PostAsJsonAsync("/api/v1/organisations", new { organisationId = "nvidia", name = "NVIDIA", kind = "manufacturer", country = "US", foundedOn = "1993-04-05" });
+        if (registered.StatusCode != HttpStatusCode.Conflict)
+        {
+            registered.EnsureSuccessStatusCode();
+        }
         var issued = await http.PostAsJsonAsync("/api/v1/admin/keys", new { organisationId = "nvidia", role = "manufacturer", label = "lot probe" });
         issued.EnsureSuccessStatusCode();
         var token = (await issued.Content.ReadFromJsonAsync<Dictionary<string, object>>())!["token"].ToString();

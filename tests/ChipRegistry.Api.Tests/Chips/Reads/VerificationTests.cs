@@ -135,8 +135,12 @@ public sealed class VerificationRateLimitTests
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            // The bootstrap key is stored in the background after the migrations.
-            var response = await SendAsync(client, HttpMethod.Post, "/api/v1/admin/keys", RegistryApiHost.AdminKey, new IssueKeyRequest(organisationId, "operator", "test"));
+            // The bootstrap key is stored in the background after the migrations; keys go only to registered organisations.
+            var registered = await SendAsync(client, HttpMethod.Post, "/api/v1/organisations", RegistryApiHost.AdminKey,
+                new { organisationId, name = organisationId, kind = "operator", country = "US", foundedOn = "2020-01-01" });
+            var response = registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict
+                ? await SendAsync(client, HttpMethod.Post, "/api/v1/admin/keys", RegistryApiHost.AdminKey, new IssueKeyRequest(organisationId, "operator", "test"))
+                : registered;
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 return (await response.Content.ReadFromJsonAsync<IssuedKeyResponse>(TestContext.Current.CancellationToken))!;
