@@ -23,7 +23,8 @@ public sealed class ChipStateProjection(EventSerializer serializer) : IInlinePro
         var byChip = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            if (e.Data is not IChipEvent) continue;
+            // Chip events outside the chip's own stream (sightings of unregistered serials) are not chip state.
+            if (e.Data is not IChipEvent chipEvent || e.StreamKey != StreamKeys.Chip(chipEvent.ChipId)) continue;
             if (!byChip.TryGetValue(e.StreamKey, out var list)) byChip[e.StreamKey] = list = [];
             list.Add(e);
         }

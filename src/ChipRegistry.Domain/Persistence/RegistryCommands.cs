@@ -42,10 +42,17 @@ public sealed class RegistryCommands(RegistryReads reads)
                 return CommandResult.Rejected(new DomainError(VersionMismatch, $"chip {command.ChipId} is at version {snapshot.Version}, not {expected}"));
             }
             var decision = ChipDecisions.Decide(command, snapshot.State);
-            return decision.IsAccepted
-                ? await AppendAsync([new(StreamKeys.Chip(command.ChipId), Expect(snapshot.Version), New(decision.Events), StreamKeys.ChipType)],
-                    [.. decision.Events], command.Actor, metadata, cancellationToken)
-                : CommandResult.Rejected(decision.Error!);
+            if (!decision.IsAccepted) return CommandResult.Rejected(decision.Error!);
+            if (snapshot.Version == 0 && decision.Events.All(e => e is ChipObserved))
+            {
+                // A report about a serial nobody has registered is evidence worth keeping, but it must not create the
+                // chip's stream: the manufacturer's lot later creates that stream, and a bystander's report would
+                // otherwise block the lot (and tell the bystander, through the conflict, that the serial was free).
+                return await AppendAsync([new(StreamKeys.UnregisteredSightings(command.ChipId), ExpectedVersion.Any, New(decision.Events), StreamKeys.UnregisteredSightingsType)],
+                    [.. decision.Events], command.Actor, metadata, cancellationToken);
+            }
+            return await AppendAsync([new(StreamKeys.Chip(command.ChipId), Expect(snapshot.Version), New(decision.Events), StreamKeys.ChipType)],
+                [.. decision.Events], command.Actor, metadata, cancellationToken);
         });
     }
 

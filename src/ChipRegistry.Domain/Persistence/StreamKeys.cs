@@ -18,6 +18,9 @@ public static class StreamKeys
     public const string NotificationType = "notification";
     public const string ModelType = "model";
 
+    /// <summary>Observations of a serial no manufacturer has registered (yet): kept apart from the chip's own stream.</summary>
+    public const string UnregisteredSightingsType = "unregistered_sightings";
+
     public static string Chip(string chipId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(chipId);
@@ -37,6 +40,8 @@ public static class StreamKeys
     public static string Notification(string notificationId) => Key(NotificationType, notificationId);
 
     public static string Model(string modelId) => Key(ModelType, modelId);
+
+    public static string UnregisteredSightings(string chipId) => Key(UnregisteredSightingsType, chipId);
 
     /// <summary>The store key of a domain <see cref="StreamId"/> (chip or assembly, as multi-stream decisions name them).</summary>
     public static string For(StreamId stream)

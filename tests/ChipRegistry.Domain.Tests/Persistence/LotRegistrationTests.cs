@@ -50,6 +50,26 @@ public sealed class LotRegistrationTests(RegistryStoreFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task a_sighting_of_an_unregistered_serial_is_kept_apart_and_does_not_stop_the_manufacturer_registering_it_later()
+    {
+        var registry = await fixture.StartAsync();
+        var serial = Serial(700_001);
+
+        var sighting = await registry.Commands.HandleAsync(
+            new ReportChipObservation(ChipWorld.Id(), serial, "sighting", null, "AE", "seen in a crate at Jebel Ali", ChipWorld.Stranger, ChipWorld.Next()), cancellationToken: Cancel);
+        var lot = await registry.Commands.RegisterLotAsync(Lot("lot-after-sighting"), [serial], cancellationToken: Cancel);
+
+        Assert.True(sighting.IsAccepted, sighting.Error?.ToString());
+        Assert.True(lot.IsAccepted, lot.Error?.ToString());
+        var observed = Assert.IsType<ChipObserved>(Assert.Single((await registry.Store.ReadStreamAsync(
+            ChipRegistry.Domain.Persistence.StreamKeys.UnregisteredSightings(serial), cancellationToken: Cancel))).Data);
+        Assert.Equal((serial, ConflictCodes.UnregisteredChip), (observed.ChipId, observed.ConflictCode));
+        var chip = await registry.Reads.LoadChipAsync(serial, Cancel);
+        Assert.Equal((ChipStage.InStock, 1L, 0), (chip.State.Stage, chip.Version, chip.State.Observations));
+        Assert.Equal(0, await registry.ScalarAsync<long>($"select count(*) from {registry.Table("chip_state")} where chip_id like 'unregistered%'"));
+    }
+
+    [Fact]
     public async Task a_lot_naming_a_chip_twice_or_registered_by_a_non_manufacturer_is_rejected_and_appends_nothing()
     {
         var registry = await fixture.StartAsync();
