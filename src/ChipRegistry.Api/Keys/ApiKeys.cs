@@ -50,8 +50,44 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
         return true;
     }
 
-    public Task<IReadOnlyList<ApiKeySummary>> ListAsync(string? organisationId, CancellationToken cancellationToken) =>
-        ReadAsync(organisationId, keyId: null, cancellationToken);
+    /// <summary>
+    /// One page of keys in issue order, optionally of one organisation, after the key <paramref name="afterKeyId"/>
+    /// (a key id this listing returned as its last). Null when that key does not exist.
+    /// </summary>
+    public async Task<(IReadOnlyList<ApiKeySummary> Keys, bool More)?> ListAsync(string? organisationId, string? afterKeyId, int limit, CancellationToken cancellationToken)
+    {
+        if (afterKeyId is not null && (await ReadAsync(null, afterKeyId, cancellationToken)).Count == 0)
+        {
+            return null;
+        }
+        await using var command = dataSource.CreateCommand(
+            $$"""
+            select k.key_id, k.organisation_id, k.role, k.label, k.issued_by, k.issued_at, k.revoked_at
+            from {{store.Schema.Quoted}}.api_keys k
+            left join {{store.Schema.Quoted}}.api_keys a on a.key_id = $2
+            where ($1::text is null or k.organisation_id = $1)
+              and ($2::text is null or (k.issued_at, k.key_id) > (a.issued_at, a.key_id))
+            order by k.issued_at, k.key_id
+            limit $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)organisationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        var keys = new List<ApiKeySummary>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add(Summary(reader));
+            }
+        }
+        return keys.Count > limit ? (keys[..limit], true) : (keys, false);
+    }
+
+    private static ApiKeySummary Summary(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        PostgresTime.FromTimestamp(reader.GetDateTime(5)),
+        reader.IsDBNull(6) ? null : PostgresTime.FromTimestamp(reader.GetDateTime(6)));
 
     /// <summary>Keys of one organisation and/or one key id (null: no filter), from the indexed lookup table.</summary>
     private async Task<IReadOnlyList<ApiKeySummary>> ReadAsync(string? organisationId, string? keyId, CancellationToken cancellationToken)
@@ -64,10 +100,7 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
         var keys = new List<ApiKeySummary>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(new ApiKeySummary(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                PostgresTime.FromTimestamp(reader.GetDateTime(5)),
-                reader.IsDBNull(6) ? null : PostgresTime.FromTimestamp(reader.GetDateTime(6))));
+            keys.Add(Summary(reader));
         }
         return keys;
     }

@@ -15,6 +15,9 @@ public sealed record IssuedKeyResponse(string KeyId, string OrganisationId, stri
 
 public sealed record RevokeKeyRequest(string Reason);
 
+/// <summary>A page of keys; <see cref="Next"/> is the cursor of the following page (null: this was the last).</summary>
+public sealed record KeyPage(IReadOnlyList<ApiKeySummary> Keys, string? Next);
+
 /// <summary>Admin endpoints for API keys (<c>chipreg keys</c> calls these).</summary>
 public static class KeyEndpoints
 {
@@ -26,6 +29,9 @@ public static class KeyEndpoints
         .Select(kind => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()))
         .Append(ApiKeys.AdminRole)
         .ToHashSet();
+
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 500;
 
     public static IEndpointRouteBuilder MapKeyEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -56,11 +62,20 @@ public static class KeyEndpoints
             .WithResponseExample(StatusCodes.Status201Created, new IssuedKeyResponse("5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", "op-colossus", "operator", "crk_5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10_<secret, shown once>"))
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
-        group.MapGet("", async (string? organisationId, ApiKeys keys, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await keys.ListAsync(organisationId, cancellationToken))).WithName("ListKeys")
-            .WithSummary("List API keys (never their tokens), optionally for one organisation.")
-            .WithResponseExample(StatusCodes.Status200OK, new[] { new { keyId = "5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", organisationId = "op-colossus", role = "operator", label = "Memphis site operations", issuedBy = "registry", issuedAt = "2026-11-20T09:00:00Z", revokedAt = (string?)null } })
-            .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
+        group.MapGet("", async (string? organisationId, string? cursor, int? limit, ApiKeys keys, CancellationToken cancellationToken) =>
+        {
+            var size = limit ?? DefaultPageSize;
+            if (size is < 1 or > MaxPageSize)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_limit", "The page size is out of range.", $"1 <= limit <= {MaxPageSize}.");
+            }
+            var page = await keys.ListAsync(organisationId, cursor, size, cancellationToken)
+                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_cursor", "The cursor is not one this endpoint gave.");
+            return TypedResults.Ok(new KeyPage(page.Keys, page.More ? page.Keys[^1].KeyId : null));
+        }).WithName("ListKeys")
+            .WithSummary("List API keys (never their tokens) in issue order, a page at a time, optionally for one organisation; pass next as cursor.")
+            .WithResponseExample(StatusCodes.Status200OK, new { keys = new[] { new { keyId = "5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", organisationId = "op-colossus", role = "operator", label = "Memphis site operations", issuedBy = "registry", issuedAt = "2026-11-20T09:00:00Z", revokedAt = (string?)null } }, next = (string?)null })
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/{keyId}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string keyId, HttpRequest request, ApiKeys keys, CancellationToken cancellationToken) =>
         {

@@ -48,6 +48,37 @@ public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<Regis
     }
 
     [Fact]
+    public async Task the_key_listing_pages_by_cursor_through_every_key_once_and_refuses_a_cursor_it_never_gave()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await host.RegisterOrganisationAsync("pager-1", OrganisationKind.Distributor);
+        var issued = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            issued.Add((await host.IssueKeyAsync("pager-1", "distributor")).KeyId);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var response = await Send(host.Client, HttpMethod.Get, $"/api/v1/admin/keys?organisationId=pager-1&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", BootstrapKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            seen.AddRange(page.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("keyId").GetString()!));
+            cursor = page.RootElement.GetProperty("next").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(issued, seen);
+        Assert.Equal(3, pages);
+        Assert.Equal("invalid_cursor", await Code(await Send(host.Client, HttpMethod.Get, "/api/v1/admin/keys?cursor=no-such-key", BootstrapKey)));
+        Assert.Equal("invalid_limit", await Code(await Send(host.Client, HttpMethod.Get, "/api/v1/admin/keys?limit=0", BootstrapKey)));
+    }
+
+    [Fact]
     public async Task without_a_key_admin_endpoints_answer_401_with_a_bearer_challenge()
     {
         await using var database = await TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
@@ -78,7 +109,7 @@ public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<Regis
             await Task.Delay(50, cancellationToken);
         }
 
-        var admins = (await keys.ListAsync(BuiltInOrganisations.RegistryId, cancellationToken)).Where(k => k.Role == ApiKeys.AdminRole).ToList();
+        var admins = (await keys.ListAsync(BuiltInOrganisations.RegistryId, afterKeyId: null, limit: 100, cancellationToken))!.Value.Keys.Where(k => k.Role == ApiKeys.AdminRole).ToList();
         Assert.Single(admins);
     }
 

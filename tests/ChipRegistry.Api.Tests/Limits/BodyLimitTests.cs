@@ -51,7 +51,10 @@ public sealed class BodyLimitTests(DatabaseFixture fixture) : IClassFixture<Data
             Assert.Equal("payload_too_large", problem.RootElement.GetProperty("code").GetString());
         }
         var listed = await http.GetStringAsync(new Uri("/api/v1/admin/keys?organisationId=op-1", UriKind.Relative), cancellationToken);
-        Assert.Equal("[]", listed);
+        using (var page = JsonDocument.Parse(listed))
+        {
+            Assert.Equal(0, page.RootElement.GetProperty("keys").GetArrayLength());
+        }
     }
 
     private static int FreePort()

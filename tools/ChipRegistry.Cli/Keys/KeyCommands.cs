@@ -38,7 +38,7 @@ internal static class KeyCommands
         var list = new Command("list", "List keys (never their tokens).");
         list.Options.Add(filter);
         list.SetAction((parseResult, cancellationToken) => Run(parseResult, url, adminKey, cancellationToken, client =>
-            client.GetAsync(parseResult.GetValue(filter) is { } org ? $"api/v1/admin/keys?organisationId={Uri.EscapeDataString(org)}" : "api/v1/admin/keys", cancellationToken)));
+            AllPagesAsync(client, parseResult.GetValue(filter), cancellationToken)));
 
         var keyId = new Argument<string>("key-id");
         var reason = new Option<string>("--reason") { Description = "Why the key is revoked (recorded).", Required = true };
@@ -52,6 +52,33 @@ internal static class KeyCommands
         keys.Subcommands.Add(list);
         keys.Subcommands.Add(revoke);
         return keys;
+    }
+
+    /// <summary>Follows the listing's cursor to the end and answers with every key as one JSON array.</summary>
+    private static async Task<HttpResponseMessage> AllPagesAsync(HttpClient client, string? organisationId, CancellationToken cancellationToken)
+    {
+        var all = new System.Text.Json.Nodes.JsonArray();
+        string? cursor = null;
+        do
+        {
+            var query = new List<string> { "limit=500" };
+            if (organisationId is not null) query.Add($"organisationId={Uri.EscapeDataString(organisationId)}");
+            if (cursor is not null) query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+            var response = await client.GetAsync($"api/v1/admin/keys?{string.Join('&', query)}", cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+            var page = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            foreach (var key in page["keys"]!.AsArray())
+            {
+                all.Add(key!.DeepClone());
+            }
+            cursor = page["next"]?.GetValue<string>();
+            response.Dispose();
+        }
+        while (cursor is not null);
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(all.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
     }
 
     private static async Task<int> Run(ParseResult parseResult, Option<string> url, Option<string?> adminKey, CancellationToken cancellationToken, Func<HttpClient, Task<HttpResponseMessage>> send)
