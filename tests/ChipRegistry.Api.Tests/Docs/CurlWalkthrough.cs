@@ -41,16 +41,55 @@ public static partial class CurlWalkthrough
             }
             var first = i + 1;
             var command = new StringBuilder(line);
-            while (command.ToString().EndsWith('\\') && i + 1 < lines.Length)
+            while (i + 1 < lines.Length && !lines[i + 1].StartsWith("```", StringComparison.Ordinal))
             {
-                command.Length--;
-                while (command.Length > 0 && command[^1] == ' ') command.Length--;
-                command.Append(' ').Append(lines[++i].TrimEnd('\r').Trim());
+                if (InOpenQuote(command.ToString()))
+                {
+                    // A quoted word goes on over the line break, and keeps it, as in the shell.
+                    command.Append('\n').Append(lines[++i].TrimEnd('\r'));
+                }
+                else if (command.ToString().EndsWith('\\'))
+                {
+                    command.Length--;
+                    while (command.Length > 0 && command[^1] == ' ') command.Length--;
+                    command.Append(' ').Append(lines[++i].TrimEnd('\r').Trim());
+                }
+                else
+                {
+                    break;
+                }
             }
             commands.Add((first, command.ToString().Trim(), expected));
             expected = null;
         }
         return commands;
+    }
+
+    /// <summary>Whether the text ends inside a single- or double-quoted string (the shell would read on).</summary>
+    private static bool InOpenQuote(string text)
+    {
+        char? quote = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote == '\'')
+            {
+                if (c == '\'') quote = null;
+            }
+            else if (c == '\\' && i + 1 < text.Length)
+            {
+                i++;
+            }
+            else if (quote == '"')
+            {
+                if (c == '"') quote = null;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+        }
+        return quote is not null;
     }
 
     /// <summary>Turns one command into a step, expanding variables known so far (exports are applied by the caller).</summary>

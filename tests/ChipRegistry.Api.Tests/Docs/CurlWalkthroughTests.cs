@@ -51,6 +51,31 @@ public sealed class CurlWalkthroughTests
         Assert.Equal(("GET", "TOKEN", "token"), (export.Method, export.ExportName, export.ExportPath));
     }
 
+    [Fact]
+    public void a_quoted_body_goes_on_over_line_breaks_as_in_the_shell_and_an_unclosed_one_stops_at_the_end_of_the_block()
+    {
+        const string markdown = """
+            ## Walk
+            ```sh
+            # a lot → 201
+            curl -sS -X POST http://h/lots -H 'Content-Type: application/json' \
+              -d '{"lotId":"L-1",
+                   "serials":["a:1"]}'
+            curl -sS http://h/next
+            curl -d '{"open":
+            ```
+            Prose with a ' quote.
+            """;
+        var commands = CurlWalkthrough.Commands(markdown, "Walk");
+
+        Assert.Equal(3, commands.Count);
+        var lot = CurlWalkthrough.Parse(commands[0].Line, commands[0].Command, commands[0].Expected, new Dictionary<string, string>())!;
+        Assert.Equal("{\"lotId\":\"L-1\",\n       \"serials\":[\"a:1\"]}", lot.Body);
+        Assert.Equal(201, lot.ExpectedStatus);
+        Assert.Equal("curl -sS http://h/next", commands[1].Command);
+        Assert.Throws<FormatException>(() => CurlWalkthrough.Parse(commands[2].Line, commands[2].Command, null, new Dictionary<string, string>()));
+    }
+
     [Theory]
     [InlineData("rm -rf /")]
     [InlineData("curl --upload-file x http://h/")]
