@@ -63,7 +63,8 @@ public sealed class ChipWriteArrangements(RegistryApiHost host) : IMatrixArrange
             "/tenancies" => (await Target(related, IsOperator(actor), () => arrange.InstalledByAsync(actor)), new TenancyRequest(ChipArranger.Buyer, at, null, at)),
             "/removals" => (await Target(related, IsOperator(actor), () => arrange.InstalledByAsync(actor)), new RemovalRequest("maintenance", at)),
             "/hold" => (await Target(related, actor.IsAgency, () => arrange.FabricatedAsync()), new HoldRequest("investigation", at)),
-            "/hold/release" => (await Target(related, actor.IsAgency, arrange.OnHoldAsync), new HoldRequest("cleared", at)),
+            // Agencies act on any chip (no relation): with or without, the target is a chip another agency holds.
+            "/hold/release" => (actor.IsAgency ? await arrange.OnHoldAsync() : await Target(related, false, arrange.OnHoldAsync), new HoldRequest("cleared", at)),
             "/illegitimacy-declaration" => (await Target(related, actor.IsAgency, () => arrange.FabricatedAsync()), new IllegitimacyDeclarationRequest("counterfeit", at)),
             "/voids" => await VoidAsync(actor, related, at),
             _ => throw new InvalidOperationException($"{endpoint} is not arranged here"),
