@@ -105,6 +105,24 @@ public sealed class ChipWriteBadInputTests(RegistryApiHost host) : IClassFixture
     }
 
     [Fact]
+    public async Task two_simultaneous_lots_under_one_new_lot_id_register_one_and_refuse_the_other()
+    {
+        var key = await ManufacturerAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var lotId = ChipArranger.FreshId("lot");
+            // Big enough that the first lot's append is still streaming while the second checks the lot id.
+            var bodies = Enumerable.Range(0, 2).Select(_ => Lot($"[{string.Join(',', Enumerable.Range(0, 2_000).Select(_ => $"\"{Serial()}\""))}]", lotId)).ToArray();
+
+            var answers = await Task.WhenAll(bodies.Select(body => host.PostRawAsync("/api/v1/lots", key, body)));
+
+            var statuses = answers.Select(a => (int)a.StatusCode).Order().ToArray();
+            Assert.Equal([201, 409], statuses);
+            Assert.Equal((409, "lot_already_registered"), await ProblemAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict)));
+        }
+    }
+
+    [Fact]
     public async Task a_registered_lot_answers_its_count_and_ends_and_every_chip_is_the_manufacturers()
     {
         var key = await ManufacturerAsync();

@@ -53,6 +53,7 @@ public static class ChipLifecycleEndpoints
     {
         builder.Services.AddSingleton<ChipWrites>();
         builder.Services.AddSingleton<ChipRequestRules>();
+        builder.Services.AddSingleton<Lots.LotIdLocks>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ChipPolicies.Trader, policy => policy.RequireRole(ChipPolicies.TraderRoles))
             .AddPolicy(ChipPolicies.Operator, policy => policy.RequireRole(Callers.Callers.RoleOf(OrganisationKind.Operator)))

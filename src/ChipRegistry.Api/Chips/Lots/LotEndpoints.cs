@@ -34,7 +34,7 @@ public static class LotEndpoints
     {
         var lots = endpoints.MapGroup("/api/v1/lots").WithTags("Lots");
 
-        lots.MapPost("", async Task<Created<LotRegistered>> (HttpContext http, RegistryReads reads, RegistryCommands commands, ChipRequestRules rules, CancellationToken cancellationToken) =>
+        lots.MapPost("", async Task<Created<LotRegistered>> (HttpContext http, RegistryReads reads, RegistryCommands commands, ChipRequestRules rules, LotIdLocks locks, CancellationToken cancellationToken) =>
         {
             if (!http.Request.HasJsonContentType())
             {
@@ -46,6 +46,8 @@ public static class LotEndpoints
                 var body = new LotBodyReader(pipe);
                 var header = await body.ReadHeaderAsync(cancellationToken);
                 var actor = http.User.Actor();
+                // Held from the novelty check to the commit, so two requests naming one new lot id cannot both pass it.
+                await using var held = await locks.AcquireAsync(header.LotId, cancellationToken);
                 var lot = await LotAsync(header, actor, reads, rules, cancellationToken);
                 var seen = new LotTally();
                 var result = await commands.RegisterLotAsync(lot, OwnSerials(body.SerialsAsync(cancellationToken), actor.OrganisationId, seen, cancellationToken),
