@@ -17,6 +17,7 @@ public static class AssemblyEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/assemblies").WithTags("Assemblies").RequireAuthorization();
         group.MapRegisterAssembly();
+        group.MapGetAssembly();
         group.MapPackChips();
         group.MapUnpackChips();
         group.MapShipAssembly();

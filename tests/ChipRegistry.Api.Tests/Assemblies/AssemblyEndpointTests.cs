@@ -102,6 +102,71 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task the_holder_reads_its_assembly_the_consignee_while_it_is_shipped_to_it_and_agencies_and_the_registry_always()
+    {
+        var maker = await PartyAsync("asm-read-maker", OrganisationKind.Manufacturer);
+        var consignee = await PartyAsync("asm-read-consignee", OrganisationKind.Operator);
+        var agency = await PartyAsync("asm-read-agency", OrganisationKind.Agency);
+        var held = await world.HeldAssemblyAsync(maker, packed: true);
+        var path = $"/api/v1/assemblies/{held.AssemblyId}";
+
+        using (var read = await host.GetJsonAsync(maker.Token, path))
+        {
+            var assembly = read.RootElement;
+            Assert.Equal((held.AssemblyId, "server", "in_stock", "asm-read-maker", "US"), (assembly.GetProperty("assemblyId").GetString(), assembly.GetProperty("kind").GetString(),
+                assembly.GetProperty("stage").GetString(), assembly.GetProperty("custodianId").GetString(), assembly.GetProperty("country").GetString()));
+            Assert.Equal([held.ChipId], assembly.GetProperty("chipIds").EnumerateArray().Select(c => c.GetString()));
+        }
+        var beforeShipping = await host.SendAsync(HttpMethod.Get, path, consignee.Token);
+        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (beforeShipping.StatusCode, await RegistryApiHost.ProblemCodeAsync(beforeShipping)));
+
+        await world.ShipAsync(maker, held.AssemblyId, consignee.OrganisationId);
+        foreach (var reader in new[] { maker.Token, consignee.Token, agency.Token, RegistryApiHost.AdminKey })
+        {
+            using var read = await host.GetJsonAsync(reader, path);
+            Assert.Equal(("in_transit", "asm-read-consignee"), (read.RootElement.GetProperty("stage").GetString(), read.RootElement.GetProperty("consigneeId").GetString()));
+        }
+
+        // Receipt makes the consignee the holder, and the shipper, no longer holding it, loses sight of it.
+        await world.PostAsync(consignee, $"{path}/receipts", new { country = "US" });
+        using (var received = await host.GetJsonAsync(consignee.Token, path))
+        {
+            Assert.Equal("asm-read-consignee", received.RootElement.GetProperty("custodianId").GetString());
+        }
+        var shipper = await host.SendAsync(HttpMethod.Get, path, maker.Token);
+        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (shipper.StatusCode, await RegistryApiHost.ProblemCodeAsync(shipper)));
+        using (var agencyRead = await host.GetJsonAsync(agency.Token, path))
+        {
+            Assert.Equal("in_stock", agencyRead.RootElement.GetProperty("stage").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task a_stranger_reading_an_assembly_gets_the_404_of_an_unknown_id_and_of_the_assembly_writes()
+    {
+        var maker = await PartyAsync("asm-read-maker", OrganisationKind.Manufacturer);
+        var stranger = await PartyAsync("asm-read-stranger", OrganisationKind.Distributor);
+        // The same id before and after it is registered, so the detail naming it cannot differ: only existence could.
+        var assemblyId = RegistryWorld.FreshId("srv");
+        var path = $"/api/v1/assemblies/{assemblyId}";
+        var unknown = await host.SendAsync(HttpMethod.Get, path, stranger.Token);
+        await world.PostAsync(maker, "/api/v1/assemblies", new { assemblyId, kind = "server", serial = RegistryWorld.FreshId("sn"), country = "US" });
+
+        var hidden = await host.SendAsync(HttpMethod.Get, path, stranger.Token);
+        var write = await host.SendAsync(HttpMethod.Post, $"{path}/receipts", stranger.Token, new { country = "US" });
+
+        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (hidden.StatusCode, await RegistryApiHost.ProblemCodeAsync(hidden)));
+        foreach (var other in new[] { unknown, write })
+        {
+            Assert.Equal(other.StatusCode, hidden.StatusCode);
+            Assert.Equal(other.Content.Headers.ContentType, hidden.Content.Headers.ContentType);
+            Assert.Equal(await RegistryApiHost.ProblemBytesAsync(other), await RegistryApiHost.ProblemBytesAsync(hidden));
+        }
+        using var holderRead = await host.GetJsonAsync(maker.Token, path);
+        Assert.Equal(assemblyId, holderRead.RootElement.GetProperty("assemblyId").GetString());
+    }
+
+    [Fact]
     public async Task illegal_steps_and_bad_input_get_their_codes_and_write_nothing()
     {
         var maker = await PartyAsync("asm-maker", OrganisationKind.Manufacturer);

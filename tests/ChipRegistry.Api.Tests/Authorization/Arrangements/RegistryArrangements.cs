@@ -117,13 +117,15 @@ public sealed class ModelArrangement(RegistryApiHost host) : IMatrixArrangement
 /// <summary>
 /// Assemblies: with the relation the caller holds a fresh assembly with a chip in it (or, for a receipt, is the
 /// consignee it is shipped to, and for installation also operates the facility); without it, another
-/// manufacturer holds it.
+/// manufacturer holds it. A read is arranged the same way: agencies and the registry hold nothing, so they
+/// read a manufacturer's assembly both ways.
 /// </summary>
 public sealed class AssemblyArrangement(RegistryApiHost host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } =
     [
         "POST /api/v1/assemblies",
+        "GET /api/v1/assemblies/{assemblyId}",
         "POST /api/v1/assemblies/{assemblyId}/pack",
         "POST /api/v1/assemblies/{assemblyId}/unpack",
         "POST /api/v1/assemblies/{assemblyId}/shipments",
@@ -148,6 +150,11 @@ public sealed class AssemblyArrangement(RegistryApiHost host) : IMatrixArrangeme
         var maker = await world.MakerAsync();
         switch (endpoint)
         {
+            case "GET /api/v1/assemblies/{assemblyId}":
+            {
+                var held = await world.HeldAssemblyAsync(holds ? caller : maker, packed: true);
+                return new ArrangedCall($"/api/v1/assemblies/{held.AssemblyId}");
+            }
             case "POST /api/v1/assemblies/{assemblyId}/pack":
             {
                 var held = await world.HeldAssemblyAsync(holds ? caller : maker, packed: false);
