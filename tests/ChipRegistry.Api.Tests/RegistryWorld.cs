@@ -30,6 +30,8 @@ public sealed class RegistryWorld(RegistryApiHost host)
 
     public async Task<string> LicenseeAsync() => (await PartyAsync("world-licensee", OrganisationKind.Distributor, "MY")).OrganisationId;
 
+    public Task<MatrixCaller> ExporterAsync() => PartyAsync("world-exporter", OrganisationKind.Distributor, "US");
+
     public async Task<string> ConsigneeAsync() => (await PartyAsync("world-consignee", OrganisationKind.Operator, "US")).OrganisationId;
 
     /// <summary>A registered organisation of the kind and a key for it, made once per host.</summary>
@@ -73,6 +75,18 @@ public sealed class RegistryWorld(RegistryApiHost host)
             modelIds = new[] { ModelId }, quantity = 8, validFrom = "2026-01-01", validUntil = "2027-12-31",
         });
         return licenceId;
+    }
+
+    /// <summary>A NAC the exporter files (consignee and end user the licensee).</summary>
+    public async Task<string> NotificationAsync(MatrixCaller exporter)
+    {
+        var notificationId = FreshId("nac");
+        var licensee = await LicenseeAsync();
+        await PostAsync(exporter, "/api/v1/notifications", new
+        {
+            notificationId, kind = "nac", number = "A222222", consigneeId = licensee, endUserId = licensee, destination = "MY", modelId = "nvidia-h20",
+        });
+        return notificationId;
     }
 
     /// <summary>A chip the manufacturer fabricates (one-chip lot).</summary>

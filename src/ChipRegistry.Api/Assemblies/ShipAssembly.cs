@@ -64,7 +64,7 @@ public static class ShipAssemblyEndpoint
     private static async Task<ExportNotification> LoadOwnNotificationAsync(RegistryReads reads, string notificationId, string caller, CancellationToken cancellationToken) =>
         (await reads.LoadNotificationAsync(notificationId, cancellationToken)).State is { } notification && notification.ExporterId == caller
             ? notification
-            : throw DomainProblems.ToProblem(new DomainError("notification_not_found", $"notification '{notificationId}' does not exist"));
+            : throw LicenceAccess.NotificationNotFound(notificationId);
 
     /// <summary>The spec in force on the ship date of every model packed in the assembly: the licence check classifies each chip by it.</summary>
     private static async Task<IReadOnlyDictionary<string, AcceleratorSpec>> ModelsOfAsync(RegistryReads reads, Assembly assembly, Instant at, CancellationToken cancellationToken)

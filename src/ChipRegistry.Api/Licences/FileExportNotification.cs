@@ -19,6 +19,8 @@ public sealed record NotificationResponse(
 {
     public static NotificationResponse From(ExportNotification n) => new(
         n.Id, n.Kind.ToString().ToLowerInvariant(), n.Number, n.ExporterId, n.ConsigneeId, n.EndUserId, n.Destination, n.ModelId, n.Tpp, n.PerformanceDensity, n.DataCenterDesign);
+
+    public static readonly NotificationResponse Example = new("nac-2026-0007", "nac", "A123456", "dist-1", "op-kl", "op-kl", "MY", "nvidia-h20", 2368m, 2.9m, true);
 }
 
 public static class FileExportNotificationEndpoint
@@ -47,7 +49,7 @@ public static class FileExportNotificationEndpoint
         .Accepts<FileExportNotificationRequest>("application/json").WithName("FileExportNotification")
         .WithSummary("File a NAC or ACA export notification as the exporter (any role that holds chips; not agencies or the registry).")
         .WithRequestExample(new FileExportNotificationRequest("nac-2026-0007", "nac", "A123456", "op-kl", "op-kl", "MY", "nvidia-h20"))
-        .WithResponseExample(StatusCodes.Status201Created, new NotificationResponse("nac-2026-0007", "nac", "A123456", "dist-1", "op-kl", "op-kl", "MY", "nvidia-h20", 2368m, 2.9m, true))
+        .WithResponseExample(StatusCodes.Status201Created, NotificationResponse.Example)
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
             StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 }

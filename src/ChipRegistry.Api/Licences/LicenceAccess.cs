@@ -25,6 +25,22 @@ public static class LicenceAccess
             ? licence
             : throw DomainProblems.ToProblem(new DomainError("licence_not_found", $"licence '{licenceId}' does not exist"));
 
+    /// <summary>A notification is read like a licence: by agencies, the registry, its exporter and the consignee and end user it names.</summary>
+    public static bool CanSee(this ClaimsPrincipal user, ExportNotification notification)
+    {
+        var caller = user.OrganisationId();
+        return user.ReadsEverything() || caller == notification.ExporterId || caller == notification.ConsigneeId || caller == notification.EndUserId;
+    }
+
+    public static async Task<ExportNotification> LoadVisibleNotificationAsync(this RegistryReads reads, string notificationId, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        (await reads.LoadNotificationAsync(notificationId, cancellationToken)).State is { } notification && user.CanSee(notification)
+            ? notification
+            : throw NotificationNotFound(notificationId);
+
+    /// <summary>The one refusal for a notification the caller may not use, so a hidden one answers exactly as an unknown id.</summary>
+    public static ApiProblemException NotificationNotFound(string notificationId) =>
+        DomainProblems.ToProblem(new DomainError("notification_not_found", $"notification '{notificationId}' does not exist"));
+
     /// <summary>Every organisation a licence or notification names must be registered: the licence check follows their parents.</summary>
     public static async Task RequireRegisteredAsync(this RegistryReads reads, IEnumerable<string> organisationIds, CancellationToken cancellationToken)
     {

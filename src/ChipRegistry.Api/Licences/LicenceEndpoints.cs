@@ -19,6 +19,7 @@ public static class LicenceEndpoints
         group.MapGetLicence();
         group.MapRevokeLicence();
         group.MapFileExportNotification();
+        group.MapGetExportNotification();
         return endpoints;
     }
 }

@@ -57,6 +57,55 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
         Assert.Equal(before, await world.EventCountAsync());
     }
 
+    [Fact]
+    public async Task a_notification_is_read_by_its_exporter_the_parties_it_names_agencies_and_the_registry()
+    {
+        var exporter = await world.PartyAsync("nac-read-exporter", OrganisationKind.Distributor, "US");
+        var consignee = await world.PartyAsync("nac-read-consignee", OrganisationKind.Distributor, "MY");
+        var endUser = await world.PartyAsync("nac-read-end-user", OrganisationKind.Operator, "MY");
+        var agency = await world.PartyAsync("nac-read-agency", OrganisationKind.Agency, "US");
+        var notificationId = RegistryWorld.FreshId("nac");
+        await world.PostAsync(exporter, "/api/v1/notifications", new
+        {
+            notificationId, kind = "aca", number = "A300400", consigneeId = consignee.OrganisationId, endUserId = endUser.OrganisationId, destination = "MY", modelId = "nvidia-h20",
+        });
+
+        foreach (var reader in new[] { exporter.Token, consignee.Token, endUser.Token, agency.Token, RegistryApiHost.AdminKey })
+        {
+            using var read = await host.GetJsonAsync(reader, $"/api/v1/notifications/{notificationId}");
+            var n = read.RootElement;
+            Assert.Equal((notificationId, "aca", "A300400", "nac-read-exporter", "nac-read-consignee", "nac-read-end-user", "MY"), (n.GetProperty("notificationId").GetString(),
+                n.GetProperty("kind").GetString(), n.GetProperty("number").GetString(), n.GetProperty("exporterId").GetString(), n.GetProperty("consigneeId").GetString(),
+                n.GetProperty("endUserId").GetString(), n.GetProperty("destination").GetString()));
+            Assert.Equal(2368m, decimal.Round(n.GetProperty("tpp").GetDecimal()));
+        }
+    }
+
+    [Fact]
+    public async Task a_stranger_reading_a_notification_gets_the_404_of_an_unknown_id()
+    {
+        var exporter = await world.PartyAsync("nac-read-exporter", OrganisationKind.Distributor, "US");
+        var consignee = await world.PartyAsync("nac-read-consignee", OrganisationKind.Distributor, "MY");
+        var stranger = await world.PartyAsync("nac-read-stranger", OrganisationKind.Distributor, "US");
+        // The same id before and after it is filed, so the detail naming it cannot differ: only existence could.
+        var notificationId = RegistryWorld.FreshId("nac");
+        var path = $"/api/v1/notifications/{notificationId}";
+        var unknown = await host.SendAsync(HttpMethod.Get, path, stranger.Token);
+        await world.PostAsync(exporter, "/api/v1/notifications", new
+        {
+            notificationId, kind = "nac", number = "A300401", consigneeId = consignee.OrganisationId, endUserId = consignee.OrganisationId, destination = "MY", modelId = "nvidia-h20",
+        });
+
+        var hidden = await host.SendAsync(HttpMethod.Get, path, stranger.Token);
+
+        Assert.Equal((HttpStatusCode.NotFound, "notification_not_found"), (hidden.StatusCode, await RegistryApiHost.ProblemCodeAsync(hidden)));
+        Assert.Equal(unknown.StatusCode, hidden.StatusCode);
+        Assert.Equal(unknown.Content.Headers.ContentType, hidden.Content.Headers.ContentType);
+        Assert.Equal(await RegistryApiHost.ProblemBytesAsync(unknown), await RegistryApiHost.ProblemBytesAsync(hidden));
+        using var exporterRead = await host.GetJsonAsync(exporter.Token, path);
+        Assert.Equal(notificationId, exporterRead.RootElement.GetProperty("notificationId").GetString());
+    }
+
     public static TheoryData<string, object, string, int> BadGrants => new()
     {
         { "ends before it starts", Grant("bad-lic", validUntil: "2025-01-01"), "invalid_licence", 422 },

@@ -60,7 +60,10 @@ public sealed class FacilityArrangement(RegistryApiHost host) : IMatrixArrangeme
     }
 }
 
-/// <summary>Licences: with the relation the caller is the licence's holder; without it, an organisation it never names.</summary>
+/// <summary>
+/// Licences and notifications: with the relation the caller is the licence's holder or the notification's exporter;
+/// without it, an organisation neither names. Agencies and the registry hold and file nothing, so they never get the relation.
+/// </summary>
 public sealed class LicenceArrangement(RegistryApiHost host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } =
@@ -69,6 +72,7 @@ public sealed class LicenceArrangement(RegistryApiHost host) : IMatrixArrangemen
         "GET /api/v1/licences/{licenceId}",
         "POST /api/v1/licences/{licenceId}/revoke",
         "POST /api/v1/notifications",
+        "GET /api/v1/notifications/{notificationId}",
     ];
 
     public async Task<ArrangedCall> ArrangeAsync(string endpoint, MatrixCaller caller, bool related)
@@ -88,6 +92,9 @@ public sealed class LicenceArrangement(RegistryApiHost host) : IMatrixArrangemen
                 {
                     notificationId = RegistryWorld.FreshId("nac"), kind = "nac", number = "A654321", consigneeId = licensee, endUserId = licensee, destination = "MY", modelId = "nvidia-h20",
                 });
+            case "GET /api/v1/notifications/{notificationId}":
+                var exporter = related && caller.Role is not ("agency" or ApiKeys.AdminRole) ? caller : await world.ExporterAsync();
+                return new ArrangedCall($"/api/v1/notifications/{await world.NotificationAsync(exporter)}");
             default:
                 var holder = related && caller.Role is not ("agency" or ApiKeys.AdminRole) ? caller.OrganisationId : licensee;
                 var licenceId = await world.LicenceAsync(holder);
