@@ -98,11 +98,7 @@ public static class AttestationEndpoints
 
         group.MapGet("/attestation-keys", async (string? organisationId, string? after, int? limit, HttpContext context, AttestationKeyStore keys, CancellationToken cancellationToken) =>
         {
-            var size = limit ?? 50;
-            if (size is < 1 or > MaxPage)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_page", "The page is out of range.", $"1 <= limit <= {MaxPage}.");
-            }
+            var size = Paging.Size(limit, 50, MaxPage, Paging.InvalidPage);
             var caller = context.User.OrganisationId();
             if (!context.User.ReadsEverything() && organisationId is not null && organisationId != caller)
             {

@@ -1,5 +1,6 @@
 using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,11 +22,7 @@ public static class CatalogEndpoints
 
         group.MapGet("", async (string? after, int? limit, IEventStore store, NpgsqlDataSource dataSource, RegistryReads reads, CancellationToken cancellationToken) =>
         {
-            var size = limit ?? 50;
-            if (size is < 1 or > MaxLimit)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_page", "The page is out of range.", $"1 <= limit <= {MaxLimit}.");
-            }
+            var size = Paging.Size(limit, 50, MaxLimit, Paging.InvalidPage);
             await using var command = dataSource.CreateCommand(
                 $"select key from {store.Schema.Quoted}.streams where type = $1 and key > $2 order by key limit $3");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StreamKeys.ModelType });

@@ -64,13 +64,9 @@ public static class KeyEndpoints
 
         group.MapGet("", async (string? organisationId, string? cursor, int? limit, ApiKeys keys, CancellationToken cancellationToken) =>
         {
-            var size = limit ?? DefaultPageSize;
-            if (size is < 1 or > MaxPageSize)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_limit", "The page size is out of range.", $"1 <= limit <= {MaxPageSize}.");
-            }
+            var size = Paging.Size(limit, DefaultPageSize, MaxPageSize);
             var page = await keys.ListAsync(organisationId, cursor, size, cancellationToken)
-                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_cursor", "The cursor is not one this endpoint gave.");
+                ?? throw Paging.InvalidCursor();
             return TypedResults.Ok(new KeyPage(page.Keys, page.More ? page.Keys[^1].KeyId : null));
         }).WithName("ListKeys")
             .WithSummary("List API keys (never their tokens) in issue order, a page at a time, optionally for one organisation; pass next as cursor.")

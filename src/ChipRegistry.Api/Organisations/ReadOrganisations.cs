@@ -1,11 +1,12 @@
 using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace ChipRegistry.Api.Organisations;
 
@@ -30,11 +31,7 @@ public static class ReadOrganisationsEndpoints
     public static RouteHandlerBuilder MapListOrganisations(this RouteGroupBuilder group) =>
         group.MapGet("", async (string? cursor, int? limit, IEventStore store, NpgsqlDataSource dataSource, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
         {
-            var size = limit ?? 50;
-            if (size is < 1 or > MaxLimit)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_page", "The page is out of range.", $"1 <= limit <= {MaxLimit}.");
-            }
+            var size = Paging.Size(limit, 50, MaxLimit, Paging.InvalidPage);
             // Keyset on the inline organisations table: a page is stable however many organisations are added before it.
             await using var command = dataSource.CreateCommand(
                 $"select organisation_id from {store.Schema.Quoted}.organisations where organisation_id > $1 order by organisation_id limit $2");

@@ -1,18 +1,19 @@
-using System.Buffers.Text;
-using System.Text;
 using ChipRegistry.Api.Callers;
 using ChipRegistry.Api.Feed;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
-using NodaTime;
 using NodaTime.Text;
+using NodaTime;
+using System.Buffers.Text;
+using System.Text;
 
 namespace ChipRegistry.Api.Chips.Reads;
 
@@ -107,11 +108,7 @@ public static class ChipReadEndpoints
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_country", "The country is not an ISO 3166-1 alpha-2 code.", "Use two upper-case letters, e.g. US.");
             }
-            var size = limit ?? DefaultLimit;
-            if (size is < 1 or > MaxLimit)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_limit", "The page size is out of range.", $"1 <= limit <= {MaxLimit}.");
-            }
+            var size = Paging.Size(limit, DefaultLimit, MaxLimit);
             var search = new ChipSearch
             {
                 OwnerId = owner, CustodianId = custodian, FacilityId = facility, ModelId = model, Stage = status, Country = country,
@@ -128,15 +125,11 @@ public static class ChipReadEndpoints
 
         endpoints.MapGet("/api/v1/admin/chip-reads", async (string? cursor, int? limit, ChipReadLog log, CancellationToken cancellationToken) =>
         {
-            var size = limit ?? DefaultLimit;
-            if (size is < 1 or > MaxLimit)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_limit", "The page size is out of range.", $"1 <= limit <= {MaxLimit}.");
-            }
+            var size = Paging.Size(limit, DefaultLimit, MaxLimit);
             long after = 0;
             if (cursor is not null && (!long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after)))
             {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_cursor", "The cursor is not one this endpoint gave.");
+                throw Paging.InvalidCursor();
             }
             var entries = await log.ListAsync(after, size + 1, cancellationToken);
             var page = entries.Take(size).ToList();
@@ -187,7 +180,7 @@ public static class ChipReadEndpoints
         catch (FormatException)
         {
         }
-        throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_cursor", "The cursor is not one this endpoint gave.");
+        throw Paging.InvalidCursor();
     }
 
     /// <summary>
