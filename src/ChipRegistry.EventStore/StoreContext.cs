@@ -39,9 +39,11 @@ internal sealed class StoreContext
     private static string NotificationChannelFor(SchemaName schema) =>
         schema.Value.Length + "_events".Length <= 63 ? $"{schema.Value}_events" : schema.Value;
 
-    public async Task RunProjectionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public async Task RunProjectionsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, object>? snapshots = null)
     {
-        var session = new ProjectionSession(connection, transaction, Schema);
+        var session = new ProjectionSession(connection, transaction, Schema, new EventReader(this), snapshots);
         foreach (var projection in Projections)
         {
             await projection.ApplyAsync(session, events, cancellationToken);

@@ -68,7 +68,7 @@ public sealed class RegistryApiHost : IAsyncLifetime
         return page.RootElement.GetProperty("models").GetArrayLength();
     }
 
-    public RegistryCommands Commands => Factory.Services.GetRequiredService<RegistryCommands>();
+    public CommandPipeline Commands => Factory.Services.GetRequiredService<CommandPipeline>();
 
     /// <summary>Registers an organisation straight through the domain (idempotent for the same id).</summary>
     public async Task RegisterOrganisationAsync(string organisationId, OrganisationKind kind, string country = "US")

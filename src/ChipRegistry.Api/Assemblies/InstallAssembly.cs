@@ -13,7 +13,7 @@ public sealed record InstallAssemblyRequest(string FacilityId, string ClusterId,
 public static class InstallAssemblyEndpoint
 {
     public static RouteHandlerBuilder MapInstallAssembly(this RouteGroupBuilder group) =>
-        group.MapPost("/{assemblyId}/installation", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/{assemblyId}/installation", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<InstallAssemblyRequest>(cancellationToken);
             var at = context.BusinessTime(body.OccurredAt);

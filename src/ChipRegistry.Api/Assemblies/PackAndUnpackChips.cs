@@ -16,7 +16,7 @@ public static class PackAndUnpackChipsEndpoints
     public const int MaxChips = 256;
 
     public static RouteHandlerBuilder MapPackChips(this RouteGroupBuilder group) =>
-        Describe(group.MapPost("/{assemblyId}/pack", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        Describe(group.MapPost("/{assemblyId}/pack", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var (body, at) = await ReadAsync(assemblyId, context, reads, cancellationToken);
             var command = new PackChipsIntoAssembly(Guid.CreateVersion7(), assemblyId, body.ChipIds, context.User.Actor(), at);
@@ -25,7 +25,7 @@ public static class PackAndUnpackChipsEndpoints
         }), "PackChipsIntoAssembly", "Pack chips the caller holds into an assembly it holds (integrator, manufacturer).");
 
     public static RouteHandlerBuilder MapUnpackChips(this RouteGroupBuilder group) =>
-        Describe(group.MapPost("/{assemblyId}/unpack", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        Describe(group.MapPost("/{assemblyId}/unpack", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var (body, at) = await ReadAsync(assemblyId, context, reads, cancellationToken);
             var command = new UnpackChipsFromAssembly(Guid.CreateVersion7(), assemblyId, body.ChipIds, context.User.Actor(), at);

@@ -13,7 +13,7 @@ public sealed record ReceiveAssemblyRequest(string Country, DateTimeOffset? Occu
 public static class ReceiveAssemblyEndpoint
 {
     public static RouteHandlerBuilder MapReceiveAssembly(this RouteGroupBuilder group) =>
-        group.MapPost("/{assemblyId}/receipts", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/{assemblyId}/receipts", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<ReceiveAssemblyRequest>(cancellationToken);
             var at = context.BusinessTime(body.OccurredAt);

@@ -14,7 +14,7 @@ public sealed record RegisterAssemblyRequest(string AssemblyId, string Kind, str
 public static class RegisterAssemblyEndpoint
 {
     public static RouteHandlerBuilder MapRegisterAssembly(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<AssemblyResponse>> (HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<AssemblyResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterAssemblyRequest>(cancellationToken);
             CommandRequests.RequireId(body.AssemblyId, "assemblyId", "invalid_assembly");

@@ -26,7 +26,7 @@ public sealed record ShipAssemblyRequest(
 public static class ShipAssemblyEndpoint
 {
     public static RouteHandlerBuilder MapShipAssembly(this RouteGroupBuilder group) =>
-        group.MapPost("/{assemblyId}/shipments", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/{assemblyId}/shipments", async Task<Ok<AssemblyResponse>> (string assemblyId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<ShipAssemblyRequest>(cancellationToken);
             if (body.LicenceId is not null && body.NotificationId is not null)

@@ -186,7 +186,7 @@ public static class AttestationEndpoints
     private static void MapAttestations(RouteGroupBuilder group)
     {
         group.MapPost("/chips/{chipId}/attestations", async Task<Created<ChipAttestationResponse>> (
-            string chipId, HttpContext context, RegistryReads reads, RegistryCommands commands, AttestationSigning signing, IClock clock,
+            string chipId, HttpContext context, RegistryReads reads, ChipPipeline chips, AttestationSigning signing, IClock clock,
             IOptions<BusinessTimeOptions> businessTime, CancellationToken cancellationToken) =>
         {
             var body = await RequestJson.ReadAsync<ChipAttestationRequest>(context.Request, Json, cancellationToken);
@@ -215,7 +215,7 @@ public static class AttestationEndpoints
             var signature = await signing.DecideAsync(actor.OrganisationId, payload, input, eventId, now, cancellationToken);
             var command = new AttestChipLocation(eventId, chipId, body.FacilityId, fields.Method, body.RoundTripMs, body.LandmarkId, signature, actor, fields.OccurredAt);
             var result = await RecordAsync(signing, signature, input, eventId,
-                () => commands.HandleAsync(command, CommandMetadataOf(context) with { ExpectedVersion = expectedVersion }, cancellationToken));
+                () => chips.HandleAsync(command, CommandMetadataOf(context) with { ExpectedVersion = expectedVersion }, cancellationToken));
             var version = result.VersionOf(StreamKeys.Chip(chipId));
             context.Response.Headers.ETag = $"\"{version}\"";
             return TypedResults.Created((string?)null, new ChipAttestationResponse(chipId, eventId, body.FacilityId, NameOf(signature), version));
@@ -227,7 +227,7 @@ public static class AttestationEndpoints
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/facilities/{facilityId}/clusters/{clusterId}/attestations", async Task<Created<ClusterAttestationResponse>> (
-            string facilityId, string clusterId, HttpContext context, RegistryReads reads, RegistryCommands commands, AttestationSigning signing, IClock clock,
+            string facilityId, string clusterId, HttpContext context, RegistryReads reads, CommandPipeline commands, AttestationSigning signing, IClock clock,
             IOptions<BusinessTimeOptions> businessTime, CancellationToken cancellationToken) =>
         {
             var body = await RequestJson.ReadAsync<ClusterAttestationRequest>(context.Request, Json, cancellationToken);
@@ -303,12 +303,14 @@ public static class AttestationEndpoints
         {
             throw new ChipNotFoundException();
         }
-        var snapshot = await reads.LoadChipAsync(chipId, cancellationToken);
-        if (snapshot.Version == 0 || !ChipVisibility.For(chipId, snapshot.State.History, actor).IsVisible)
+        var (state, relation) = actor.IsAgency || actor.Kind == OrganisationKind.Registry
+            ? ((await reads.LoadChipAsync(chipId, cancellationToken)).State, ChipRelation.Current)
+            : await reads.LoadChipWithRelationAsync(chipId, actor.OrganisationId, cancellationToken);
+        if (state.Version == 0 || relation == ChipRelation.None)
         {
             throw new ChipNotFoundException();
         }
-        return snapshot.State;
+        return state;
     }
 
     /// <summary>The chips the chip-state table has installed in the cluster, in chip id order.</summary>

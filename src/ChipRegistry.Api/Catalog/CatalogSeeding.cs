@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Api.Hosting;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
@@ -9,7 +10,7 @@ namespace ChipRegistry.Api.Catalog;
 /// Registers domain.md's catalog models once the schema is current (idempotent, safe on several hosts),
 /// each under its vendor as manufacturer id (<c>nvidia</c>, <c>amd</c>, <c>intel</c>, <c>huawei</c>).
 /// </summary>
-internal sealed class CatalogSeeding(RegistryCommands commands, SchemaReadiness schema, IClock clock, ILogger<CatalogSeeding> logger) : BackgroundService
+internal sealed class CatalogSeeding(CommandPipeline commands, SchemaReadiness schema, IClock clock, ILogger<CatalogSeeding> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

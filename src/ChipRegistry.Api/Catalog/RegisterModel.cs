@@ -29,7 +29,7 @@ public sealed record RegisterModelRequest(
 public static class RegisterModelEndpoint
 {
     public static RouteHandlerBuilder MapRegisterModel(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<ModelResponse>> (HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<ModelResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterModelRequest>(cancellationToken);
             CommandRequests.RequireId(body.ModelId, "modelId", "invalid_spec");

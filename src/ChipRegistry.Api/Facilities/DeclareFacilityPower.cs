@@ -12,7 +12,7 @@ public sealed record DeclareFacilityPowerRequest(decimal DeclaredPowerMw, DateTi
 public static class DeclareFacilityPowerEndpoint
 {
     public static RouteHandlerBuilder MapDeclareFacilityPower(this RouteGroupBuilder group) =>
-        group.MapPost("/{facilityId}/power", async Task<Ok<FacilityResponse>> (string facilityId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/{facilityId}/power", async Task<Ok<FacilityResponse>> (string facilityId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<DeclareFacilityPowerRequest>(cancellationToken);
             await reads.LoadVisibleAsync(facilityId, context.User, cancellationToken);

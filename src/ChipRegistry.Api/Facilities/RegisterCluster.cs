@@ -12,7 +12,7 @@ public sealed record RegisterClusterRequest(string ClusterId, string Name, DateT
 public static class RegisterClusterEndpoint
 {
     public static RouteHandlerBuilder MapRegisterCluster(this RouteGroupBuilder group) =>
-        group.MapPost("/{facilityId}/clusters", async Task<Created<FacilityResponse>> (string facilityId, HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/{facilityId}/clusters", async Task<Created<FacilityResponse>> (string facilityId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterClusterRequest>(cancellationToken);
             CommandRequests.RequireId(body.ClusterId, "clusterId", "invalid_cluster");

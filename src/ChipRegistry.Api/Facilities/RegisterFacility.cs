@@ -13,7 +13,7 @@ public sealed record RegisterFacilityRequest(
 public static class RegisterFacilityEndpoint
 {
     public static RouteHandlerBuilder MapRegisterFacility(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<FacilityResponse>> (HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<FacilityResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterFacilityRequest>(cancellationToken);
             CommandRequests.RequireId(body.FacilityId, "facilityId", "invalid_facility");

@@ -25,7 +25,8 @@ public static class EventStoreHosting
             services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<EventStoreOptions>()));
         builder.Services.AddSingleton<IEventStore>(services => services.GetRequiredService<PostgresEventStore>());
         builder.Services.AddSingleton(services => new RegistryReads(services.GetRequiredService<IEventStore>(), services.GetRequiredService<NpgsqlDataSource>()));
-        builder.Services.AddSingleton(services => new RegistryCommands(services.GetRequiredService<RegistryReads>()));
+        builder.Services.AddSingleton(services => new CommandPipeline(services.GetRequiredService<RegistryReads>()));
+        builder.Services.AddSingleton(services => new ChipPipeline(services.GetRequiredService<CommandPipeline>()));
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
     }

@@ -26,7 +26,7 @@ public sealed record NotificationResponse(
 public static class FileExportNotificationEndpoint
 {
     public static RouteHandlerBuilder MapFileExportNotification(this RouteGroupBuilder group) =>
-        group.MapPost("/notifications", async Task<Created<NotificationResponse>> (HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/notifications", async Task<Created<NotificationResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<FileExportNotificationRequest>(cancellationToken);
             CommandRequests.RequireId(body.NotificationId, "notificationId", "invalid_notification");

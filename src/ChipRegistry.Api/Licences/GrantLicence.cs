@@ -14,7 +14,7 @@ public sealed record GrantLicenceRequest(
 public static class GrantLicenceEndpoint
 {
     public static RouteHandlerBuilder MapGrantLicence(this RouteGroupBuilder group) =>
-        group.MapPost("/licences", async Task<Created<LicenceResponse>> (HttpContext context, RegistryCommands commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("/licences", async Task<Created<LicenceResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<GrantLicenceRequest>(cancellationToken);
             CommandRequests.RequireId(body.LicenceId, "licenceId", "invalid_licence");

@@ -20,7 +20,7 @@ public static class ChangeOrganisationParentEndpoint
     public static readonly string[] Roles = [Keys.ApiKeys.AdminRole, Callers.Callers.RoleOf(OrganisationKind.Agency)];
 
     public static RouteHandlerBuilder MapChangeOrganisationParent(this RouteGroupBuilder group) =>
-        group.MapPost("/{organisationId}/parent", async Task<Ok<OrganisationResponse>> (string organisationId, HttpContext context, RegistryCommands commands, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
+        group.MapPost("/{organisationId}/parent", async Task<Ok<OrganisationResponse>> (string organisationId, HttpContext context, CommandPipeline commands, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<ChangeOrganisationParentRequest>(cancellationToken);
             var at = context.BusinessTime(body.OccurredAt);

@@ -15,7 +15,7 @@ public sealed record RegisterOrganisationRequest(string OrganisationId, string N
 public static class RegisterOrganisationEndpoint
 {
     public static RouteHandlerBuilder MapRegisterOrganisation(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<OrganisationResponse>> (HttpContext context, RegistryCommands commands, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<OrganisationResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterOrganisationRequest>(cancellationToken);
             if (!Callers.Callers.TryKindOf(body.Kind, out var kind) || kind == OrganisationKind.Registry)

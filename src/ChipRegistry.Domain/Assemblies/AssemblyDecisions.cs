@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
@@ -136,4 +137,44 @@ public static class AssemblyDecisions
         }
         return Decision<StreamEvents>.Accept(streams);
     }
+}
+
+/// <summary>
+/// The assembly use cases' handlers. Acts on an assembly reach every packed chip, so each loads the assembly and its
+/// chips, decides once, and appends to all of them in one multi-stream transaction (shared correlation id).
+/// </summary>
+public static class AssemblyCommands
+{
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RegisterAssembly command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Assembly(command.AssemblyId), StreamKeys.AssemblyType, () => commands.Reads.LoadAssemblyAsync(command.AssemblyId, cancellationToken),
+            state => Task.FromResult(AssemblyDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, PackChipsIntoAssembly command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunAssemblyAsync(command.AssemblyId, command.EventId, _ => command.ChipIds, (state, chips) => AssemblyDecisions.Decide(command, state, chips), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, UnpackChipsFromAssembly command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunAssemblyAsync(command.AssemblyId, command.EventId, _ => command.ChipIds, (state, chips) => AssemblyDecisions.Decide(command, state, chips), command.Actor, metadata, cancellationToken);
+
+    /// <summary>Ships the assembly and every packed chip in one multi-stream append (each chip's licence check recorded).</summary>
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, ShipAssembly command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunAssemblyAsync(command.AssemblyId, command.EventId, state => state?.ChipIds ?? [], (state, chips) => AssemblyDecisions.Decide(command, state, chips), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, ReceiveAssembly command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunAssemblyAsync(command.AssemblyId, command.EventId, state => state?.ChipIds ?? [], (state, chips) => AssemblyDecisions.Decide(command, state, chips), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, InstallAssembly command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunAssemblyAsync(command.AssemblyId, command.EventId, state => state?.ChipIds ?? [], (state, chips) => AssemblyDecisions.Decide(command, state, chips), command.Actor, metadata, cancellationToken);
+
+    private static Task<CommandResult> RunAssemblyAsync(
+        this CommandPipeline commands, string assemblyId, Guid eventId, Func<Assembly?, IReadOnlyList<string>> chipsOf,
+        Func<Assembly?, IReadOnlyDictionary<string, ChipState>, Decision<StreamEvents>> decide, Actor actor, CommandMetadata? metadata, CancellationToken cancellationToken) =>
+        commands.RunStreamsAsync(async () =>
+        {
+            var assembly = await commands.Reads.LoadAssemblyAsync(assemblyId, cancellationToken);
+            var chips = await commands.Reads.LoadChipsAsync(chipsOf(assembly.State), cancellationToken);
+            var decision = decide(assembly.State, chips.ToDictionary(p => p.Key, p => p.Value.State, StringComparer.Ordinal));
+            var streams = chips.ToDictionary(p => StreamKeys.Chip(p.Key), p => new LoadedStream(p.Value.Version, p.Value.State), StringComparer.Ordinal);
+            streams[StreamKeys.Assembly(assemblyId)] = new LoadedStream(assembly.Version, assembly.State);
+            return (decision, (IReadOnlyDictionary<string, LoadedStream>)streams);
+        }, actor, CommandPipeline.Correlated(metadata, eventId), cancellationToken);
 }

@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Organisations;
 using NodaTime;
@@ -89,4 +90,20 @@ public static class AcceleratorModelDecisions
         if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
         return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecFindingRecorded(state.ModelId, c.Spec, c.Finding, c.Actor.OrganisationId, c.At));
     }
+}
+
+/// <summary>The catalog use cases' handlers: fold the model's stream, decide, append.</summary>
+public static class AcceleratorModelCommands
+{
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RegisterAcceleratorModel command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Model(command.Spec.ModelId), StreamKeys.ModelType, () => commands.Reads.LoadModelAsync(command.Spec.ModelId, cancellationToken),
+            state => Task.FromResult(AcceleratorModelDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, ReviseAcceleratorSpec command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Model(command.ModelId), StreamKeys.ModelType, () => commands.Reads.LoadModelAsync(command.ModelId, cancellationToken),
+            state => Task.FromResult(AcceleratorModelDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RecordSpecFinding command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Model(command.ModelId), StreamKeys.ModelType, () => commands.Reads.LoadModelAsync(command.ModelId, cancellationToken),
+            state => Task.FromResult(AcceleratorModelDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
 }

@@ -1,3 +1,5 @@
+using ChipRegistry.EventStore;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Common;
 using NodaTime;
 
@@ -46,4 +48,36 @@ public static class CatalogSeed
     /// </summary>
     public static IReadOnlyList<AcceleratorModelRegistered> RegistrationEvents(Func<string, string> manufacturerOf, Instant at) =>
         Models.Select(m => new AcceleratorModelRegistered(m.ModelId, manufacturerOf(m.Vendor), m, manufacturerOf(m.Vendor), at)).ToList();
+}
+
+/// <summary>Seeding the catalog through the store: each model not yet registered gets its registration event.</summary>
+public static class CatalogSeedCommands
+{
+    /// <summary>
+    /// Seeds the catalog (<see cref="CatalogSeed"/>): each model not yet registered gets its registration event,
+    /// recorded by its vendor's manufacturer (<paramref name="manufacturerOf"/>); models already present are left
+    /// alone, so running it again registers nothing. Returns the models it registered.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SeedCatalogAsync(this CommandPipeline commands, Func<string, string> manufacturerOf, Actor actor, Instant at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(manufacturerOf);
+        ArgumentNullException.ThrowIfNull(actor);
+        var registered = new List<string>();
+        foreach (var registration in CatalogSeed.RegistrationEvents(manufacturerOf, at))
+        {
+            var key = StreamKeys.Model(registration.ModelId);
+            if (await commands.Store.FetchStreamVersionAsync(key, cancellationToken) > 0) continue;
+            try
+            {
+                await commands.Store.AppendAsync(new StreamAppend(key, ExpectedVersion.NoStream, CommandPipeline.New([registration]), StreamKeys.ModelType), CommandMetadata.None.For(actor), cancellationToken);
+                registered.Add(registration.ModelId);
+            }
+            catch (StreamVersionConflictException)
+            {
+                // another host seeded this model meanwhile: it is there, which is all seeding asks
+            }
+        }
+        return registered;
+    }
 }

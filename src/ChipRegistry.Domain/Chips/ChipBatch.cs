@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Common;
 
 namespace ChipRegistry.Domain.Chips;
@@ -35,4 +36,43 @@ public static class ChipBatch
         if (lot.Count == 0) return Decision<StreamEvents>.Reject("lot_not_found", $"no chip of lot {lotId} can be held");
         return Decide(lot.Select(c => ((IChipCommand)new PlaceChipHold(DeterministicIds.Derive(eventId, $"chip/{c.ChipId}"), c.ChipId, reason, agency, at, lotId), c)));
     }
+}
+
+/// <summary>The batch use cases' handlers: every chip loaded in one query, decided once, appended in one transaction.</summary>
+public static class ChipBatchCommands
+{
+    /// <summary>Many chip commands of one actor, all or nothing, in one multi-stream append (shared correlation id).</summary>
+    public static Task<CommandResult> HandleBatchAsync(this CommandPipeline commands, IReadOnlyList<IChipCommand> batch, CommandMetadata? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0) throw new ArgumentException("a batch has at least one command", nameof(batch));
+        var actor = batch[0].Actor;
+        if (batch.Any(c => c.Actor != actor)) throw new ArgumentException("every command of a batch has the same actor", nameof(batch));
+        if (batch.Select(c => c.ChipId).Distinct(StringComparer.Ordinal).Count() != batch.Count)
+        {
+            return Task.FromResult(CommandResult.Rejected(new DomainError("duplicate_chip", "a batch names each chip once")));
+        }
+        return commands.RunStreamsAsync(async () =>
+        {
+            var chips = await commands.Reads.LoadChipsAsync(batch.Select(c => c.ChipId), cancellationToken);
+            return (ChipBatch.Decide(batch.Select(c => (c, chips[c.ChipId].State))), Loaded(chips));
+        }, actor, CommandPipeline.Correlated(metadata, batch[0].EventId), cancellationToken);
+    }
+
+    /// <summary>An agency holds every holdable chip of a lot, in one multi-stream append.</summary>
+    public static Task<CommandResult> HoldLotAsync(
+        this CommandPipeline commands, Guid eventId, string lotId, string reason, Actor agency, NodaTime.Instant at, CommandMetadata? metadata = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        return commands.RunStreamsAsync(async () =>
+        {
+            var chips = await commands.Reads.LoadLotAsync(lotId, cancellationToken);
+            return (ChipBatch.HoldLot(eventId, lotId, reason, agency, at, chips.Values.Select(c => c.State)), Loaded(chips));
+        }, agency, CommandPipeline.Correlated(metadata, eventId), cancellationToken);
+    }
+
+    private static IReadOnlyDictionary<string, LoadedStream> Loaded(IReadOnlyDictionary<string, ChipSnapshot> chips) =>
+        chips.ToDictionary(p => StreamKeys.Chip(p.Key), p => new LoadedStream(p.Value.Version, p.Value.State), StringComparer.Ordinal);
 }

@@ -13,8 +13,23 @@ public static partial class ChipDecisions
 
     private static DomainError Error(string code, string message) => new(code, message);
 
+    /// <summary>
+    /// Decides against the chip's whole history: a void needs its events; every other command decides against
+    /// <see cref="ChipHistory.State"/> exactly as <see cref="Decide(IChipCommand, ChipState)"/> does.
+    /// </summary>
+    public static Decision<IChipEvent> Decide(IChipCommand command, ChipHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(history);
+        if (command.ChipId != history.ChipId) throw new ArgumentException($"command for {command.ChipId} decided against {history.ChipId}", nameof(command));
+        return command is VoidChipEvent v ? Void(v, history) : Decide(command, history.State);
+    }
+
+    /// <summary>Decides every command but a void (which needs the history: <see cref="Decide(IChipCommand, ChipHistory)"/>).</summary>
     public static Decision<IChipEvent> Decide(IChipCommand command, ChipState state)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(state);
         if (command.ChipId != state.ChipId) throw new ArgumentException($"command for {command.ChipId} decided against {state.ChipId}", nameof(command));
         return command switch
         {
@@ -37,7 +52,7 @@ public static partial class ChipDecisions
             PlaceChipHold c => PlaceHold(c, state),
             ReleaseChipHold c => ReleaseHold(c, state),
             DeclareChipIllegitimate c => DeclareIllegitimate(c, state),
-            VoidChipEvent c => Void(c, state),
+            VoidChipEvent => throw new ArgumentException("a void is decided against the chip's history", nameof(command)),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "no decision for this command"),
         };
     }

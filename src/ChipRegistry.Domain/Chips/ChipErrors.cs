@@ -4,6 +4,9 @@ namespace ChipRegistry.Domain.Chips;
 public static class ChipErrors
 {
     public const string ChipNotRegistered = "chip_not_registered";
+
+    /// <summary>Not registered or not visible to the caller: the two are answered alike, so nothing leaks.</summary>
+    public const string ChipNotFound = "chip_not_found";
     public const string ChipAlreadyRegistered = "chip_already_registered";
     public const string NotManufacturer = "not_manufacturer";
     public const string InvalidChip = "invalid_chip";

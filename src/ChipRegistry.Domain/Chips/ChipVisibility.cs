@@ -35,10 +35,22 @@ public static class ChipVisibility
         PartiesOf(state).Contains(organisationId, StringComparer.Ordinal);
 
     /// <summary>Everything, for agencies and the registry.</summary>
-    public static ChipView Everything(ChipState state)
+    public static ChipView Everything(ChipHistory history)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        return new ChipView(state.History, state, true);
+        ArgumentNullException.ThrowIfNull(history);
+        return new ChipView(history.Events, history.State, true);
+    }
+
+    /// <summary>
+    /// The organisations that became a party with the step from <paramref name="before"/> to <paramref name="after"/>,
+    /// and those that stopped being one: what the party-period table records, so that visibility is decided without
+    /// replaying the stream.
+    /// </summary>
+    public static (IReadOnlyList<string> Joined, IReadOnlyList<string> Left) PartyChanges(ChipState before, ChipState after)
+    {
+        var was = PartiesOf(before).ToHashSet(StringComparer.Ordinal);
+        var now = PartiesOf(after).ToHashSet(StringComparer.Ordinal);
+        return ([.. now.Where(o => !was.Contains(o)).Order(StringComparer.Ordinal)], [.. was.Where(o => !now.Contains(o)).Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Replays the stream (voids included, as the store holds it) and keeps what the organisation may read.</summary>
@@ -48,22 +60,22 @@ public static class ChipVisibility
         ArgumentNullException.ThrowIfNull(reader);
         if (reader.IsAgency || reader.Kind == Organisations.OrganisationKind.Registry)
         {
-            return Everything(ChipState.Fold(chipId, stream));
+            return Everything(ChipHistory.Fold(chipId, stream));
         }
         var visible = new List<IChipEvent>();
-        var state = ChipState.Initial(chipId);
-        var lastSeen = state;
+        var history = ChipHistory.Initial(chipId);
+        var lastSeen = history.State;
         foreach (var e in stream)
         {
-            var before = IsParty(state, reader.OrganisationId);
-            state = ChipState.Evolve(state, e);
-            if (before || IsParty(state, reader.OrganisationId))
+            var before = IsParty(history.State, reader.OrganisationId);
+            history = history.Evolve(e);
+            if (before || IsParty(history.State, reader.OrganisationId))
             {
                 visible.Add(e);
-                lastSeen = state;
+                lastSeen = history.State;
             }
         }
-        var partyNow = IsParty(state, reader.OrganisationId);
-        return new ChipView(visible, partyNow ? state : lastSeen, partyNow);
+        var partyNow = IsParty(history.State, reader.OrganisationId);
+        return new ChipView(visible, partyNow ? history.State : lastSeen, partyNow);
     }
 }

@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Organisations;
 using NodaTime;
@@ -80,4 +81,20 @@ public static class FacilityDecisions
         if (state.HasCluster(c.ClusterId)) return new DomainError("cluster_already_registered", $"cluster '{c.ClusterId}' already exists");
         return Decision<IFacilityEvent>.Accept(new ClusterRegistered(state.Id, c.ClusterId, c.Name, c.Actor.OrganisationId, c.At));
     }
+}
+
+/// <summary>The facility use cases' handlers: fold the facility's stream, decide, append.</summary>
+public static class FacilityCommands
+{
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RegisterFacility command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Facility(command.FacilityId), StreamKeys.FacilityType, () => commands.Reads.LoadFacilityAsync(command.FacilityId, cancellationToken),
+            state => Task.FromResult(FacilityDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, DeclareFacilityPower command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Facility(command.FacilityId), StreamKeys.FacilityType, () => commands.Reads.LoadFacilityAsync(command.FacilityId, cancellationToken),
+            state => Task.FromResult(FacilityDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RegisterCluster command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Facility(command.FacilityId), StreamKeys.FacilityType, () => commands.Reads.LoadFacilityAsync(command.FacilityId, cancellationToken),
+            state => Task.FromResult(FacilityDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
 }

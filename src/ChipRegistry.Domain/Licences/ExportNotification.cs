@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using System.Text.RegularExpressions;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Common;
@@ -61,4 +62,12 @@ public static partial class ExportNotificationDecisions
         return Decision<IExportNotificationEvent>.Accept(new ExportNotificationFiled(c.NotificationId, c.Kind, c.Number, c.Actor.OrganisationId, c.ConsigneeId, c.EndUserId,
             c.Destination, c.Model.ModelId, metrics.Tpp, metrics.PerformanceDensity, c.Model.DataCenterDesign, c.Actor.OrganisationId, c.At));
     }
+}
+
+/// <summary>Filing an export notification: fold its stream, decide, append.</summary>
+public static class ExportNotificationCommands
+{
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, FileExportNotification command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Notification(command.NotificationId), StreamKeys.NotificationType, () => commands.Reads.LoadNotificationAsync(command.NotificationId, cancellationToken),
+            state => Task.FromResult(ExportNotificationDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
 }

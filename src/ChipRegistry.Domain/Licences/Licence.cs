@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Common;
 using NodaTime;
 
@@ -86,4 +87,16 @@ public static class LicenceDecisions
         if (string.IsNullOrWhiteSpace(c.Reason)) return new DomainError("reason_required", "a revocation states its reason");
         return Decision<ILicenceEvent>.Accept(new LicenceRevoked(state.Id, c.Reason, c.EffectiveFrom, c.Actor.OrganisationId, c.At));
     }
+}
+
+/// <summary>The licence use cases' handlers: fold the licence's stream, decide, append.</summary>
+public static class LicenceCommands
+{
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, GrantLicence command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Licence(command.LicenceId), StreamKeys.LicenceType, () => commands.Reads.LoadLicenceAsync(command.LicenceId, cancellationToken),
+            state => Task.FromResult(LicenceDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RevokeLicence command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Licence(command.LicenceId), StreamKeys.LicenceType, () => commands.Reads.LoadLicenceAsync(command.LicenceId, cancellationToken),
+            state => Task.FromResult(LicenceDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
 }

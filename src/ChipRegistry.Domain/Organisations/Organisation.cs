@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Common;
 using NodaTime;
 
@@ -137,4 +138,17 @@ public static class OrganisationDecisions
         }
         return null;
     }
+}
+
+/// <summary>The organisation use cases' handlers: fold the organisation's stream, decide, append.</summary>
+public static class OrganisationCommands
+{
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, RegisterOrganisation command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Organisation(command.OrganisationId), StreamKeys.OrganisationType, () => commands.Reads.LoadOrganisationAsync(command.OrganisationId, cancellationToken),
+            state => Task.FromResult(OrganisationDecisions.Decide(command, state)), command.Actor, metadata, cancellationToken);
+
+    /// <summary>A parent change, checked for cycles against the directory loaded from the organisations table.</summary>
+    public static Task<CommandResult> HandleAsync(this CommandPipeline commands, ChangeOrganisationParent command, CommandMetadata? metadata = null, CancellationToken cancellationToken = default) =>
+        commands.RunEntityAsync(StreamKeys.Organisation(command.OrganisationId), StreamKeys.OrganisationType, () => commands.Reads.LoadOrganisationAsync(command.OrganisationId, cancellationToken),
+            async state => OrganisationDecisions.Decide(command, state, await commands.Reads.LoadOrganisationDirectoryAsync(cancellationToken)), command.Actor, metadata, cancellationToken);
 }

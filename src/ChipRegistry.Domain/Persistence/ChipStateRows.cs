@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.EventStore;
 using Npgsql;
@@ -5,41 +6,101 @@ using NpgsqlTypes;
 
 namespace ChipRegistry.Domain.Persistence;
 
-/// <summary>A chip-state row as search and the API read it (the columns, not the history).</summary>
+/// <summary>A chip-state row as search and the API read it (the columns, not the state document).</summary>
 public sealed record ChipStateRow(
     string ChipId, long Version, long LastSeqId, string Stage, string? ModelId, string? ManufacturerId, string? LotId, string? OwnerId,
     string? CustodianId, string? LocationCountry, string? FacilityId, string? ClusterId, string? AssemblyId, bool OnHold, bool Illegitimate,
     int Observations, int ConflictingObservations);
 
-/// <summary>The SQL that reads <c>chip_state</c>: in one place, used by the projection and by the loaders.</summary>
+/// <summary>What an organisation is to a chip, from the party-period table.</summary>
+public enum ChipRelation
+{
+    /// <summary>Never a party: the chip is hidden from it (the 404 of an unknown serial).</summary>
+    None,
+
+    /// <summary>A party once, not now: it sees its own period only.</summary>
+    Former,
+
+    /// <summary>A party now (owner, custodian, named buyer or consignee, operator of the chip's facility).</summary>
+    Current,
+}
+
+/// <summary>The SQL that reads <c>chip_state</c> and <c>chip_parties</c>: in one place, used by the projection and by the loaders.</summary>
 internal static class ChipStateRows
 {
     public const string Columns =
         "chip_id, version, last_seq_id, stage, model_id, manufacturer_id, lot_id, owner_id, custodian_id, location_country, facility_id, cluster_id, " +
         "assembly_id, on_hold, illegitimate, observations, conflicting_observations";
 
-    /// <summary>The states (folded from each row's history) of the chips among <paramref name="chipIds"/> that have a row.</summary>
+    /// <summary>The states of the chips among <paramref name="chipIds"/> (stream keys) that have a row.</summary>
     public static async Task<Dictionary<string, ChipState>> LoadStatesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, SchemaName schema, EventSerializer serializer, string[] chipIds, bool forUpdate,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, SchemaName schema, string[] chipIds, bool forUpdate,
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"select chip_id, history::text from {schema.Quoted}.chip_state where chip_id = any ($1){(forUpdate ? " for update" : "")}", connection, transaction);
+            $"select chip_id, state::text from {schema.Quoted}.chip_state where chip_id = any ($1){(forUpdate ? " for update" : "")}", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = chipIds });
         var states = new Dictionary<string, ChipState>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var chipId = reader.GetString(0);
-            states[chipId] = ChipState.Fold(chipId, ChipHistoryJson.Read(serializer, reader.GetString(1)));
+            states[reader.GetString(0)] = ReadState(reader, 1);
         }
         return states;
+    }
+
+    /// <summary>
+    /// One chip's state and what <paramref name="organisationId"/> is to it, in one statement: the load a chip write
+    /// makes (null: no row, the chip is not registered).
+    /// </summary>
+    public static async Task<(ChipState State, ChipRelation Relation)?> LoadWithRelationAsync(
+        NpgsqlConnection connection, SchemaName schema, string chipId, string organisationId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            select s.state::text,
+                   (select coalesce(bool_or(p.to_version is null), false) from {schema.Quoted}.chip_parties p where p.chip_id = s.chip_id and p.organisation_id = $2),
+                   exists (select 1 from {schema.Quoted}.chip_parties p where p.chip_id = s.chip_id and p.organisation_id = $2)
+            from {schema.Quoted}.chip_state s
+            where s.chip_id = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = chipId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var relation = reader.GetBoolean(1) ? ChipRelation.Current : reader.GetBoolean(2) ? ChipRelation.Former : ChipRelation.None;
+        return (ReadState(reader, 0), relation);
+    }
+
+    /// <summary>
+    /// The last version of the chip <paramref name="organisationId"/> may read (null: none): the end of its latest
+    /// party period, or the chip's version while it is a party.
+    /// </summary>
+    public static async Task<long?> VisibleUpToAsync(
+        NpgsqlConnection connection, SchemaName schema, string chipId, string organisationId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            select max(coalesce(p.to_version, s.version))
+            from {schema.Quoted}.chip_parties p join {schema.Quoted}.chip_state s on s.chip_id = p.chip_id
+            where p.chip_id = $1 and p.organisation_id = $2
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = chipId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is long version ? version : null;
     }
 
     public static ChipStateRow Read(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), Nullable(reader, 4), Nullable(reader, 5), Nullable(reader, 6),
         Nullable(reader, 7), Nullable(reader, 8), Nullable(reader, 9), Nullable(reader, 10), Nullable(reader, 11), Nullable(reader, 12),
         reader.GetBoolean(13), reader.GetBoolean(14), reader.GetInt32(15), reader.GetInt32(16));
+
+    private static ChipState ReadState(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal)
+            ? throw new InvalidOperationException("a chip_state row has no state: run the chip-state upgrade (ChipStateUpgrade) after migrating")
+            : JsonSerializer.Deserialize<ChipState>(reader.GetString(ordinal), ChipStateJson.Options)
+              ?? throw new JsonException("a chip_state row's state is null");
 
     private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -38,7 +38,7 @@ public static class DomainStore
         return new EventStoreOptions(types)
         {
             Schema = schema,
-            InlineProjections = [new ChipStateProjection(serializer), new OrganisationProjection(serializer)],
+            InlineProjections = [new ChipStateProjection(), new OrganisationProjection(serializer)],
             AdditionalMigrations = Migrations,
         };
     }

@@ -10,14 +10,17 @@ using Npgsql;
 namespace ChipRegistry.Domain.Persistence;
 
 /// <summary>A chip's state and its stream version (0: no stream yet; the version is the ETag).</summary>
-public sealed record ChipSnapshot(ChipState State, long Version);
+public sealed record ChipSnapshot(ChipState State)
+{
+    public long Version => State.Version;
+}
 
 /// <summary>An entity folded from its stream (null state: no stream yet) and the stream's version.</summary>
 public sealed record Loaded<TState>(TState? State, long Version) where TState : class;
 
 /// <summary>
-/// What handlers and the API load. Chips come from the inline <c>chip_state</c> table (the snapshot: its history
-/// folds into the full state); organisations for the directory from the inline <c>organisations</c> table; single
+/// What handlers and the API load. Chips come from the inline <c>chip_state</c> table (the folded state) and
+/// <c>chip_parties</c> (who may see them); organisations for the directory from the inline <c>organisations</c> table; single
 /// organisations, facilities, licences, notifications, models and assemblies are folded from their own (short)
 /// streams through the store's read API.
 /// </summary>
@@ -48,11 +51,29 @@ public sealed class RegistryReads
     {
         var ids = chipIds.Select(StreamKeys.Chip).Distinct(StringComparer.Ordinal).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var states = await ChipStateRows.LoadStatesAsync(connection, null, store.Schema, serializer, ids, forUpdate: false, cancellationToken);
+        var states = await ChipStateRows.LoadStatesAsync(connection, null, store.Schema, ids, forUpdate: false, cancellationToken);
         return ids.ToDictionary(
             id => id,
-            id => states.TryGetValue(id, out var state) ? new ChipSnapshot(state, state.Version) : new ChipSnapshot(ChipState.Initial(id), 0),
+            id => new ChipSnapshot(states.TryGetValue(id, out var state) ? state : ChipState.Initial(id)),
             StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The chip (unregistered at version 0 when unknown) and what <paramref name="organisationId"/> is to it, in one
+    /// statement over <c>chip_state</c> and <c>chip_parties</c>: neither the events nor a history are read.
+    /// </summary>
+    public async Task<(ChipState State, ChipRelation Relation)> LoadChipWithRelationAsync(string chipId, string organisationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ChipStateRows.LoadWithRelationAsync(connection, store.Schema, StreamKeys.Chip(chipId), organisationId, cancellationToken)
+            ?? (ChipState.Initial(chipId), ChipRelation.None);
+    }
+
+    /// <summary>The last version of the chip that <paramref name="organisationId"/> may read (null: it was never a party).</summary>
+    public async Task<long?> VisibleUpToAsync(string chipId, string organisationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ChipStateRows.VisibleUpToAsync(connection, store.Schema, StreamKeys.Chip(chipId), organisationId, cancellationToken);
     }
 
     /// <summary>Every chip of a lot (for lot holds), from the chip-state table's lot index.</summary>
@@ -86,20 +107,8 @@ public sealed class RegistryReads
     /// </summary>
     public async Task<int> CountShippedUnderLicenceAsync(string authorisationNumber, CancellationToken cancellationToken = default)
     {
-        var schema = store.Schema.Quoted;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            $"""
-            select count(*)::int
-            from {schema}.events shipped
-            where shipped.type = 'chip_shipped'
-              and shipped.data ->> 'authorisation_number' = $1
-              and not exists (
-                  select 1 from {schema}.events voided
-                  where voided.type = 'chip_event_voided'
-                    and voided.stream_key = shipped.stream_key
-                    and voided.data ->> 'voided_event_id' = shipped.event_id::text)
-            """, connection);
+        await using var command = new NpgsqlCommand($"select coalesce((select shipped from {store.Schema.Quoted}.licence_usage where authorisation_number = $1), 0)", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = authorisationNumber });
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -126,7 +135,7 @@ public sealed class RegistryReads
         while (true)
         {
             var batch = await QueryChipRowsAsync(search with { AfterChipId = after }, batchSize, cancellationToken);
-            page.AddRange(search.PartyId is { } party ? await CurrentlyPartyToAsync(batch, party, cancellationToken) : batch);
+            page.AddRange(batch);
             if (page.Count > search.Limit)
             {
                 return new ChipSearchPage(page.Take(search.Limit).ToList(), page[search.Limit - 1].ChipId);
@@ -137,13 +146,6 @@ public sealed class RegistryReads
             }
             after = batch[^1].ChipId;
         }
-    }
-
-    private async Task<IEnumerable<ChipStateRow>> CurrentlyPartyToAsync(IReadOnlyList<ChipStateRow> rows, string organisationId, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0) return rows;
-        var states = await LoadChipsAsync(rows.Select(r => r.ChipId), cancellationToken);
-        return rows.Where(r => ChipVisibility.IsParty(states[r.ChipId].State, organisationId));
     }
 
     private async Task<IReadOnlyList<ChipStateRow>> QueryChipRowsAsync(ChipSearch search, int limit, CancellationToken cancellationToken)
@@ -169,10 +171,7 @@ public sealed class RegistryReads
         Equal("lot_id", search.LotId);
         if (search.PartyId is { } party)
         {
-            var p = Parameter(party);
-            var named = new[] { "buyer_id", "consignee_id", "operator_id" }
-                .Select(field => $"history @> jsonb_build_array(jsonb_build_object('data', jsonb_build_object('{field}', {p}::text)))");
-            conditions.Add($"(owner_id = {p} or custodian_id = {p} or {string.Join(" or ", named)})");
+            conditions.Add($"chip_id in (select p.chip_id from {store.Schema.Quoted}.chip_parties p where p.organisation_id = {Parameter(party)} and p.to_version is null)");
         }
         if (search.AfterChipId is not null)
         {
@@ -196,9 +195,9 @@ public sealed class RegistryReads
     /// <summary>A fresh fold of the chip's stream as stored (what the chip-state row must equal).</summary>
     public async Task<ChipSnapshot> FoldChipStreamAsync(string chipId, AsOf? asOf = null, CancellationToken cancellationToken = default)
     {
-        var aggregate = await store.AggregateStreamAsync(StreamKeys.Chip(chipId), ChipState.Initial(chipId),
-            (state, data) => data is IChipEvent e ? ChipState.Evolve(state, e) : state, asOf, cancellationToken);
-        return new ChipSnapshot(aggregate.State, aggregate.Version);
+        var aggregate = await store.AggregateStreamAsync(StreamKeys.Chip(chipId), ChipHistory.Initial(chipId),
+            (history, data) => data is IChipEvent e ? history.Evolve(e) : history, asOf, cancellationToken);
+        return new ChipSnapshot(aggregate.State.State);
     }
 
     public Task<Loaded<Organisation>> LoadOrganisationAsync(string organisationId, CancellationToken cancellationToken = default) =>

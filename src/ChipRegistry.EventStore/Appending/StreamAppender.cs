@@ -28,7 +28,7 @@ internal sealed class StreamAppender(StoreContext context)
         await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            return await AppendAsync(connection, request, metadata, cancellationToken);
+            return await AppendAsync(connection, request, metadata, SnapshotsOf(appends), cancellationToken);
         }
         catch (PostgresException e) when (PostgresErrors.IsTransient(e))
         {
@@ -42,7 +42,22 @@ internal sealed class StreamAppender(StoreContext context)
         }
     }
 
-    private async Task<AppendResult> AppendAsync(NpgsqlConnection connection, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
+    /// <summary>The snapshots lent with appends at an exact expected version, by stream key.</summary>
+    private static Dictionary<string, object>? SnapshotsOf(IReadOnlyList<StreamAppend> appends)
+    {
+        Dictionary<string, object>? snapshots = null;
+        foreach (var append in appends)
+        {
+            if (append.Snapshot is { } snapshot && append.Expected.Encoded > 0)
+            {
+                (snapshots ??= new Dictionary<string, object>(StringComparer.Ordinal))[append.StreamKey] = snapshot;
+            }
+        }
+        return snapshots;
+    }
+
+    private async Task<AppendResult> AppendAsync(
+        NpgsqlConnection connection, Request request, AppendMetadata metadata, IReadOnlyDictionary<string, object>? snapshots, CancellationToken cancellationToken)
     {
         await using var transaction = context.Projections.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
         var (status, versions, conflicting, seqIds, recorded, replay) = request.StreamKeys.Length == 1 && metadata.IdempotencyKey is null
@@ -58,7 +73,7 @@ internal sealed class StreamAppender(StoreContext context)
                     Replayed: false);
                 if (transaction is not null)
                 {
-                    await context.RunProjectionsAsync(connection, transaction, request.ToStoredEvents(result, PostgresTime.FromTimestamp(recorded), metadata), cancellationToken);
+                    await context.RunProjectionsAsync(connection, transaction, request.ToStoredEvents(result, PostgresTime.FromTimestamp(recorded), metadata), cancellationToken, snapshots);
                     await transaction.CommitAsync(cancellationToken);
                 }
                 return result;

@@ -14,6 +14,14 @@ internal sealed class EventReader(StoreContext context)
 
     public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamKey, long fromVersion, AsOf? asOf, CancellationToken cancellationToken)
     {
+        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadStreamAsync(connection, null, streamKey, fromVersion, asOf, cancellationToken);
+    }
+
+    /// <summary>The same read on a connection (and transaction) the caller holds, e.g. an append's, for inline projections.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string streamKey, long fromVersion, AsOf? asOf, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(streamKey);
         var cut = asOf switch
         {
@@ -21,9 +29,8 @@ internal sealed class EventReader(StoreContext context)
             { ByRecordedTime: true } => "and e.recorded_at <= $3",
             _ => "and e.occurred_at <= $3",
         };
-        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"select {Columns("e")} from {Events} e where e.stream_key = $1 and e.version >= $2 {cut} order by e.version", connection);
+            $"select {Columns("e")} from {Events} e where e.stream_key = $1 and e.version >= $2 {cut} order by e.version", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromVersion });
         if (asOf is not null)

@@ -230,7 +230,7 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
             var shipped = new List<ChipShipped>();
             foreach (var chipId in chips)
             {
-                shipped.Add((await reads.LoadChipAsync(chipId, TestContext.Current.CancellationToken)).State.History.OfType<ChipShipped>().Single());
+                shipped.Add((await reads.ReadChipHistoryAsync(chipId, cancellationToken: TestContext.Current.CancellationToken)).Select(e => e.Data).OfType<ChipShipped>().Single());
             }
             return shipped;
         }

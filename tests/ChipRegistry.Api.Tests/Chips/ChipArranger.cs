@@ -24,7 +24,7 @@ public sealed class ChipArranger(RegistryApiHost host)
     private static readonly Actor AgencyActor = new(Agency, OrganisationKind.Agency);
     private bool registered;
 
-    public RegistryCommands Commands => host.Commands;
+    public CommandPipeline Commands => host.Commands;
 
     public RegistryReads Reads => host.Factory.Services.GetRequiredService<RegistryReads>();
 
@@ -120,6 +120,10 @@ public sealed class ChipArranger(RegistryApiHost host)
     }
 
     public async Task<ChipSnapshot> LoadAsync(string chipId) => await Reads.LoadChipAsync(chipId);
+
+    /// <summary>The chip's whole stream folded (what a void is decided against).</summary>
+    public async Task<ChipHistory> LoadHistoryAsync(string chipId) =>
+        ChipHistory.Fold(chipId, (await Reads.ReadChipHistoryAsync(chipId)).Select(e => e.Data).OfType<IChipEvent>());
 
     public static ShipChip Ship(string chipId, Actor shipper, string consignee) =>
         new(Guid.NewGuid(), chipId, "US", consignee, consignee, consignee, consignee, consignee, null,

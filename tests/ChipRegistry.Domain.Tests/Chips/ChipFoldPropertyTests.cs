@@ -17,14 +17,14 @@ public class ChipFoldPropertyTests
 
     private static readonly Actor?[] Voices = [null, null, ChipWorld.Stranger, ChipWorld.Bis, ChipWorld.Mfr, ChipWorld.Op, ChipWorld.Buyer];
 
-    private static IChipCommand CommandFor(int step, ChipState state)
+    private static IChipCommand CommandFor(int step, ChipHistory state)
     {
         var n = Math.Abs(step);
         var type = CommandTypes[n % CommandTypes.Length];
         var voice = Voices[n / CommandTypes.Length % Voices.Length];
-        if (type == typeof(VoidChipEvent) && state.History.Count > 0)
+        if (type == typeof(VoidChipEvent) && state.Events.Count > 0)
         {
-            var target = state.History[n / 7 % state.History.Count];
+            var target = state.Events[n / 7 % state.Events.Count];
             return new VoidChipEvent(ChipWorld.Id(), state.ChipId, target.EventId, "generated", voice ?? ChipWorld.ActorFor(target.RecordedBy), ChipWorld.Next());
         }
         return ChipWorld.Canonical(type, state, voice);
@@ -32,7 +32,7 @@ public class ChipFoldPropertyTests
 
     private static bool Holds(int[] steps)
     {
-        var state = ChipWorld.InStock();
+        var state = ChipWorld.InStockHistory();
         foreach (var step in steps)
         {
             var decision = ChipDecisions.Decide(CommandFor(step, state), state);
@@ -41,11 +41,11 @@ public class ChipFoldPropertyTests
             if (decision.Events.Any(e => !DomainEventNames.ByType.ContainsKey(e.GetType()))) return false;
 
             var voidedBefore = state.Voided;
-            state = decision.Events.Aggregate(state, ChipState.Evolve);
+            state = decision.Events.Aggregate(state, (h, e) => h.Evolve(e));
             if (!voidedBefore.IsSubsetOf(state.Voided)) return false;
 
-            var fresh = ChipState.Fold(state.ChipId, state.Effective) with { History = state.History, Voided = state.Voided };
-            if (!fresh.Equals(state)) return false;
+            var fresh = ChipState.Fold(state.ChipId, state.Effective) with { Version = state.Events.Count };
+            if (!fresh.Equals(state.State)) return false;
         }
         return true;
     }
@@ -58,17 +58,17 @@ public class ChipFoldPropertyTests
     public void a_known_sequence_with_sale_void_and_hold_holds()
     {
         // offer, accept, void the acceptance (by the buyer), hold, stranger install, release: all in one run.
-        var state = ChipWorld.InStock().Then(new OfferChipSale(ChipWorld.Id(), ChipWorld.ChipId, "buyer", ChipWorld.Mfr, ChipWorld.Next()));
+        var state = ChipWorld.InStockHistory().Then(new OfferChipSale(ChipWorld.Id(), ChipWorld.ChipId, "buyer", ChipWorld.Mfr, ChipWorld.Next()));
         state = state.Then(new AcceptChipSale(ChipWorld.Id(), ChipWorld.ChipId, ChipWorld.Buyer, ChipWorld.Next()));
-        state = state.Then(new VoidChipEvent(ChipWorld.Id(), ChipWorld.ChipId, state.History[^1].EventId, "mistake", ChipWorld.Buyer, ChipWorld.Next()));
+        state = state.Then(new VoidChipEvent(ChipWorld.Id(), ChipWorld.ChipId, state.Events[^1].EventId, "mistake", ChipWorld.Buyer, ChipWorld.Next()));
         state = state.Then(new PlaceChipHold(ChipWorld.Id(), ChipWorld.ChipId, "check", ChipWorld.Bis, ChipWorld.Next()));
         state = state.Then(new InstallChip(ChipWorld.Id(), ChipWorld.ChipId, ChipWorld.FacilityOf("stranger"), "c1", "r", ChipWorld.Stranger, ChipWorld.Next()));
         state = state.Then(new ReleaseChipHold(ChipWorld.Id(), ChipWorld.ChipId, "ok", ChipWorld.Bis, ChipWorld.Next()));
 
-        Assert.Equal("mfr", state.OwnerId);
-        Assert.Equal("buyer", state.Offer?.BuyerId);
-        Assert.Equal(1, state.ConflictingObservations);
-        Assert.Null(state.Hold);
-        Assert.Equal(ChipState.Fold(state.ChipId, state.Effective) with { History = state.History, Voided = state.Voided }, state);
+        Assert.Equal("mfr", state.State.OwnerId);
+        Assert.Equal("buyer", state.State.Offer?.BuyerId);
+        Assert.Equal(1, state.State.ConflictingObservations);
+        Assert.Null(state.State.Hold);
+        Assert.Equal(ChipState.Fold(state.ChipId, state.Effective) with { Version = state.Events.Count }, state.State);
     }
 }

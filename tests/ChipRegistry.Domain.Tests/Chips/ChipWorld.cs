@@ -52,36 +52,48 @@ internal static class ChipWorld
         return decision.Events.Aggregate(state, ChipState.Evolve);
     }
 
-    public static ChipState InStock(string chipId = ChipId) =>
-        Unregistered(chipId).Then(new RegisterChip(Id(), chipId, CatalogSeed.H100Sxm.ModelId, "lot-1", "TW", Mfr, Next()));
+    /// <summary>Decides against the whole history (voids included) and folds; the command must be accepted.</summary>
+    public static ChipHistory Then(this ChipHistory history, IChipCommand command)
+    {
+        var decision = ChipDecisions.Decide(command, history);
+        Assert.True(decision.IsAccepted, $"{command.GetType().Name}: {decision}");
+        return decision.Events.Aggregate(history, (h, e) => h.Evolve(e));
+    }
+
+    public static ChipState InStock(string chipId = ChipId) => InStockHistory(chipId).State;
+
+    public static ChipHistory InStockHistory(string chipId = ChipId) =>
+        ChipHistory.Initial(chipId).Then(new RegisterChip(Id(), chipId, CatalogSeed.H100Sxm.ModelId, "lot-1", "TW", Mfr, Next()));
 
     public static ShipChip Ship(ChipState s, Actor actor, string consignee = "op", string country = "US", ShipmentContext? context = null) =>
         new(Id(), s.ChipId, country, consignee, consignee, consignee, consignee, consignee, null, context ?? Context(consignee, country), actor, Next());
 
     public static ChipState InTransit(string chipId = ChipId) => InStock(chipId).Then(Ship(InStock(chipId), Mfr));
 
-    public static ChipState Installed(string chipId = ChipId)
+    public static ChipState Installed(string chipId = ChipId) => InstalledHistory(chipId).State;
+
+    public static ChipHistory InstalledHistory(string chipId = ChipId)
     {
-        var s = InStock(chipId);
-        s = s.Then(Ship(s, Mfr));
+        var s = InStockHistory(chipId);
+        s = s.Then(Ship(s.State, Mfr));
         s = s.Then(new ReceiveChip(Id(), chipId, "US", Op, Next()));
         return s.Then(new InstallChip(Id(), chipId, FacilityOf("op"), "c1", "r1", Op, Next()));
     }
 
     /// <summary>The named states of docs/lifecycle.md.</summary>
-    public static ChipState Named(string name) => name switch
+    public static ChipHistory Named(string name) => name switch
     {
-        "unregistered" => Unregistered(),
-        "in_stock" => InStock(),
-        "sale_offered" => InStock().Then(new OfferChipSale(Id(), ChipId, "buyer", Mfr, Next())),
-        "packed" => InStock().Then(new PackChip(Id(), ChipId, "asm1", Mfr, Next())),
-        "in_transit" => InTransit(),
-        "installed" => Installed(),
-        "decommissioned" => InStock().Then(new DecommissionChip(Id(), ChipId, "end of life", Mfr, Next())),
-        "destroyed" => InStock().Then(new DestroyChip(Id(), ChipId, "shredded", Mfr, Next())),
-        "missing" => InStock().Then(new ReportChipMissing(Id(), ChipId, MissingKind.Lost, "fell off a truck", Mfr, Next())),
-        "on_hold" => InStock().Then(new PlaceChipHold(Id(), ChipId, "investigation", Bis, Next())),
-        "illegitimate" => InStock().Then(new DeclareChipIllegitimate(Id(), ChipId, "counterfeit", Bis, Next())),
+        "unregistered" => ChipHistory.Initial(ChipId),
+        "in_stock" => InStockHistory(),
+        "sale_offered" => InStockHistory().Then(new OfferChipSale(Id(), ChipId, "buyer", Mfr, Next())),
+        "packed" => InStockHistory().Then(new PackChip(Id(), ChipId, "asm1", Mfr, Next())),
+        "in_transit" => InStockHistory().Then(Ship(InStock(), Mfr)),
+        "installed" => InstalledHistory(),
+        "decommissioned" => InStockHistory().Then(new DecommissionChip(Id(), ChipId, "end of life", Mfr, Next())),
+        "destroyed" => InStockHistory().Then(new DestroyChip(Id(), ChipId, "shredded", Mfr, Next())),
+        "missing" => InStockHistory().Then(new ReportChipMissing(Id(), ChipId, MissingKind.Lost, "fell off a truck", Mfr, Next())),
+        "on_hold" => InStockHistory().Then(new PlaceChipHold(Id(), ChipId, "investigation", Bis, Next())),
+        "illegitimate" => InStockHistory().Then(new DeclareChipIllegitimate(Id(), ChipId, "counterfeit", Bis, Next())),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such named state"),
     };
 
@@ -89,8 +101,10 @@ internal static class ChipWorld
     /// The command of the given type as its rightful party would send it in state <paramref name="s"/>, or as
     /// <paramref name="asStranger"/> sends it when given.
     /// </summary>
-    public static IChipCommand Canonical(Type type, ChipState s, Actor? asStranger = null)
+    public static IChipCommand Canonical(Type type, ChipHistory history, Actor? asStranger = null)
     {
+        ArgumentNullException.ThrowIfNull(history);
+        var s = history.State;
         var custodian = asStranger ?? ActorFor(s.CustodianId ?? "mfr");
         var at = Next();
         var id = Id();
@@ -115,7 +129,7 @@ internal static class ChipWorld
             nameof(PlaceChipHold) => new PlaceChipHold(id, s.ChipId, "investigation", asStranger ?? Bis, at),
             nameof(ReleaseChipHold) => new ReleaseChipHold(id, s.ChipId, "cleared", asStranger ?? Bis, at),
             nameof(DeclareChipIllegitimate) => new DeclareChipIllegitimate(id, s.ChipId, "counterfeit", asStranger ?? Bis, at),
-            nameof(VoidChipEvent) => s.Effective.LastOrDefault() is { } newest
+            nameof(VoidChipEvent) => history.Effective.LastOrDefault() is { } newest
                 ? new VoidChipEvent(id, s.ChipId, newest.EventId, "entered in error", asStranger ?? ActorFor(newest.RecordedBy), at)
                 : new VoidChipEvent(id, s.ChipId, Guid.NewGuid(), "entered in error", asStranger ?? Mfr, at),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type.Name, "no canonical command: add one"),

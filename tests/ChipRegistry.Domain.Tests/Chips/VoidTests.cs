@@ -6,24 +6,24 @@ namespace ChipRegistry.Domain.Tests.Chips;
 
 public class VoidTests
 {
-    private static (ChipState State, ChipSaleOffered Offer, ChipSaleAccepted Accepted) Sold()
+    private static (ChipHistory State, ChipSaleOffered Offer, ChipSaleAccepted Accepted) Sold()
     {
-        var s = InStock().Then(new OfferChipSale(Id(), ChipId, "buyer", Mfr, Next()));
-        var offer = (ChipSaleOffered)s.History[^1];
+        var s = InStockHistory().Then(new OfferChipSale(Id(), ChipId, "buyer", Mfr, Next()));
+        var offer = (ChipSaleOffered)s.Events[^1];
         s = s.Then(new AcceptChipSale(Id(), ChipId, Buyer, Next()));
-        return (s, offer, (ChipSaleAccepted)s.History[^1]);
+        return (s, offer, (ChipSaleAccepted)s.Events[^1]);
     }
 
     [Fact]
     public void voiding_an_accepted_sale_restores_the_previous_owner()
     {
         var (sold, _, accepted) = Sold();
-        Assert.Equal("buyer", sold.OwnerId);
+        Assert.Equal("buyer", sold.State.OwnerId);
 
         var voided = sold.Then(new VoidChipEvent(Id(), ChipId, accepted.EventId, "wrong buyer", Buyer, Next()));
 
-        Assert.Equal("mfr", voided.OwnerId);
-        Assert.NotNull(voided.Offer);
+        Assert.Equal("mfr", voided.State.OwnerId);
+        Assert.NotNull(voided.State.Offer);
         Assert.Contains(accepted.EventId, voided.Voided);
     }
 
@@ -32,18 +32,18 @@ public class VoidTests
     {
         var (sold, offer, _) = Sold();
         var voided = sold.Then(new VoidChipEvent(Id(), ChipId, offer.EventId, "never offered", Bis, Next()));
-        var fresh = ChipState.Fold(ChipId, voided.History.Where(e => e is not ChipEventVoided && !voided.Voided.Contains(e.EventId)));
+        var fresh = ChipState.Fold(ChipId, voided.Events.Where(e => e is not ChipEventVoided && !voided.Voided.Contains(e.EventId)));
 
-        Assert.Equal(fresh with { History = voided.History, Voided = voided.Voided }, voided);
+        Assert.Equal(fresh with { Version = voided.Events.Count }, voided.State);
     }
 
     [Fact]
     public void dependents_are_voided_first_newest_first()
     {
-        var s = Installed();
-        var shipped = s.History.OfType<ChipShipped>().Single();
+        var s = InstalledHistory();
+        var shipped = s.Events.OfType<ChipShipped>().Single();
         s = s.Then(new AttestChipLocation(Id(), ChipId, "f1", "rtt", 3m, null, SignatureResult.Valid, Op, Next()));
-        var expected = s.History.SkipWhile(e => e.EventId != shipped.EventId).Reverse().Select(e => e.EventId).ToList();
+        var expected = s.Events.SkipWhile(e => e.EventId != shipped.EventId).Reverse().Select(e => e.EventId).ToList();
 
         var d = ChipDecisions.Decide(new VoidChipEvent(Id(), ChipId, shipped.EventId, "shipment never happened", Bis, Next()), s);
 
@@ -52,22 +52,22 @@ public class VoidTests
         Assert.All(voids, v => Assert.Equal(shipped.EventId, v.RootEventId));
         Assert.Equal(voids.Count, voids.Select(v => v.EventId).Distinct().Count());
 
-        var after = d.Events.Aggregate(s, ChipState.Evolve);
-        Assert.Equal((ChipStage.InStock, "mfr"), (after.Stage, after.CustodianId));
-        Assert.Null(after.Installation);
+        var after = d.Events.Aggregate(s, (h, e) => h.Evolve(e));
+        Assert.Equal((ChipStage.InStock, "mfr"), (after.State.Stage, after.State.CustodianId));
+        Assert.Null(after.State.Installation);
     }
 
     [Fact]
     public void voiding_a_fact_does_not_cascade_into_later_transitions()
     {
-        var s = Installed().Then(new AttestChipLocation(Id(), ChipId, "f1", "rtt", 3m, null, SignatureResult.Valid, Op, Next()));
-        var attestation = s.History[^1];
+        var s = InstalledHistory().Then(new AttestChipLocation(Id(), ChipId, "f1", "rtt", 3m, null, SignatureResult.Valid, Op, Next()));
+        var attestation = s.Events[^1];
         s = s.Then(new RemoveChip(Id(), ChipId, "maintenance", Op, Next()));
 
         var d = ChipDecisions.Decide(new VoidChipEvent(Id(), ChipId, attestation.EventId, "misread", Op, Next()), s);
 
         Assert.Equal(attestation.EventId, Assert.IsType<ChipEventVoided>(Assert.Single(d.Events)).VoidedEventId);
-        Assert.Equal(ChipStage.InStock, d.Events.Aggregate(s, ChipState.Evolve).Stage);
+        Assert.Equal(ChipStage.InStock, d.Events.Aggregate(s, (h, e) => h.Evolve(e)).State.Stage);
     }
 
     [Fact]
@@ -100,18 +100,18 @@ public class VoidTests
 
         var voided = sold.Then(new VoidChipEvent(Id(), ChipId, accepted.EventId, "x", Buyer, Next()));
         Assert.Equal("event_already_voided", ChipDecisions.Decide(new VoidChipEvent(Id(), ChipId, accepted.EventId, "x", Bis, Next()), voided).Error?.Code);
-        Assert.Equal("event_not_voidable", ChipDecisions.Decide(new VoidChipEvent(Id(), ChipId, voided.History[^1].EventId, "x", Bis, Next()), voided).Error?.Code);
+        Assert.Equal("event_not_voidable", ChipDecisions.Decide(new VoidChipEvent(Id(), ChipId, voided.Events[^1].EventId, "x", Bis, Next()), voided).Error?.Code);
     }
 
     [Fact]
     public void voiding_a_hold_releases_it_and_voiding_a_hold_voids_its_release_first()
     {
-        var held = InStock().Then(new PlaceChipHold(Id(), ChipId, "x", Bis, Next()));
-        var hold = held.History[^1];
-        Assert.Null(held.Then(new VoidChipEvent(Id(), ChipId, hold.EventId, "wrong chip", Bis, Next())).Hold);
+        var held = InStockHistory().Then(new PlaceChipHold(Id(), ChipId, "x", Bis, Next()));
+        var hold = held.Events[^1];
+        Assert.Null(held.Then(new VoidChipEvent(Id(), ChipId, hold.EventId, "wrong chip", Bis, Next())).State.Hold);
 
         var released = held.Then(new ReleaseChipHold(Id(), ChipId, "cleared", Bis, Next()));
         var d = ChipDecisions.Decide(new VoidChipEvent(Id(), ChipId, hold.EventId, "wrong chip", Bis, Next()), released);
-        Assert.Equal([released.History[^1].EventId, hold.EventId], d.Events.Cast<ChipEventVoided>().Select(v => v.VoidedEventId));
+        Assert.Equal([released.Events[^1].EventId, hold.EventId], d.Events.Cast<ChipEventVoided>().Select(v => v.VoidedEventId));
     }
 }

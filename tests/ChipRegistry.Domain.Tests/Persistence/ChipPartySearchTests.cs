@@ -21,7 +21,7 @@ public sealed class ChipPartySearchTests(RegistryStoreFixture fixture) : IClassF
             (await registry.Commands.HandleAsync(new OfferChipSale(ChipWorld.Id(), chipId, "buyer", ChipWorld.Mfr, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
         }
         // Its history still names the buyer, but the voided offer makes it no party.
-        var withdrawn = (await registry.Reads.LoadChipAsync(chips[4], Cancel)).State.History[^1].EventId;
+        var withdrawn = (await registry.Reads.ReadChipHistoryAsync(chips[4], cancellationToken: Cancel))[^1].EventId;
         (await registry.Commands.HandleAsync(new VoidChipEvent(ChipWorld.Id(), chips[4], withdrawn, "wrong buyer", ChipWorld.Mfr, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
 
         var first = await registry.Reads.SearchChipPageAsync(new ChipSearch { PartyId = "buyer", Limit = 1 }, Cancel);

@@ -25,14 +25,14 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
     /// A step number picks the command: one in five is a void of an earlier event (by its recorder, an agency or
     /// someone else), the others a command type and who sends it (the rightful party or someone else).
     /// </summary>
-    private static IChipCommand CommandFor(int step, ChipState state)
+    private static IChipCommand CommandFor(int step, ChipHistory state)
     {
         var n = Math.Abs(step);
         var rest = n / 5;
         var voice = Voices[rest / CommandTypes.Length % Voices.Length];
-        if (n % 5 == 0 && state.History.Count > 0)
+        if (n % 5 == 0 && state.Events.Count > 0)
         {
-            var target = state.History[rest % state.History.Count];
+            var target = state.Events[rest % state.Events.Count];
             return new VoidChipEvent(ChipWorld.Id(), state.ChipId, target.EventId, "generated", voice ?? ChipWorld.ActorFor(target.RecordedBy), ChipWorld.Next());
         }
         return ChipWorld.Canonical(CommandTypes[rest % CommandTypes.Length], state, voice);
@@ -71,7 +71,10 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
         foreach (var step in steps.Take(10))
         {
             var before = await registry.Reads.LoadChipAsync(chipId, Cancel);
-            var command = CommandFor(step, before.State);
+            var stream = await registry.Reads.ReadChipHistoryAsync(chipId, cancellationToken: Cancel);
+            var history = ChipHistory.Fold(chipId, stream.Select(e => e.Data).OfType<IChipEvent>());
+            Assert.Equal(history.State, before.State);
+            var command = CommandFor(step, history);
             var result = await registry.Commands.HandleAsync(command, cancellationToken: Cancel);
             var version = await registry.Store.FetchStreamVersionAsync(chipId, Cancel);
             Interlocked.Increment(ref result.IsAccepted ? ref accepted : ref rejected);
@@ -88,7 +91,7 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
             }
             await AssertRowEqualsFreshFoldAsync(registry, chipId);
 
-            if (result.IsAccepted && command is VoidChipEvent && before.State.Find(((VoidChipEvent)command).TargetEventId) is ChipSaleAccepted sale)
+            if (result.IsAccepted && command is VoidChipEvent && history.Find(((VoidChipEvent)command).TargetEventId) is ChipSaleAccepted sale)
             {
                 var row = await registry.Reads.FindChipRowAsync(chipId, Cancel);
                 var fresh = await registry.Reads.FoldChipStreamAsync(chipId, cancellationToken: Cancel);

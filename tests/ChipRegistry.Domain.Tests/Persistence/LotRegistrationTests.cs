@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Tests.Chips;
 
 namespace ChipRegistry.Domain.Tests.Persistence;

@@ -14,12 +14,12 @@ public sealed class RegistryStoreFixture : DatabaseFixture
         var schema = $"reg_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";
         var store = await PostgresEventStore.StartAsync(DataSource, DomainStore.Options(schema), TestContext.Current.CancellationToken);
         var reads = new RegistryReads(store, DataSource);
-        return new Registry(store, reads, new RegistryCommands(reads), DataSource);
+        return new Registry(store, reads, new CommandPipeline(reads), DataSource);
     }
 }
 
 /// <summary>A started store with the domain's handlers and loaders, and raw SQL for assertions.</summary>
-public sealed record Registry(PostgresEventStore Store, RegistryReads Reads, RegistryCommands Commands, NpgsqlDataSource DataSource)
+public sealed record Registry(PostgresEventStore Store, RegistryReads Reads, CommandPipeline Commands, NpgsqlDataSource DataSource)
 {
     public string Table(string name) => $"{Store.Schema.Quoted}.{name}";
 

@@ -76,7 +76,7 @@ public sealed class RetryTests(RegistryStoreFixture fixture) : IClassFixture<Reg
     {
         var (registry, chipId) = await RegisteredChipAsync(fixture);
         var interrupted = new InterruptedStore(registry.Store, interruptions: MaxAttemptsButOne);
-        var commands = new RegistryCommands(new RegistryReads(interrupted, registry.DataSource));
+        var commands = new CommandPipeline(new RegistryReads(interrupted, registry.DataSource));
 
         var offered = await commands.HandleAsync(new OfferChipSale(ChipWorld.Id(), chipId, "buyer", ChipWorld.Mfr, ChipWorld.Next()), cancellationToken: Cancel);
 
@@ -90,14 +90,14 @@ public sealed class RetryTests(RegistryStoreFixture fixture) : IClassFixture<Reg
         Assert.Equal((history.Count, MaxAttemptsButOne), ((int)row!.Version, row.ConflictingObservations));
     }
 
-    private const int MaxAttemptsButOne = RegistryCommands.MaxAttempts - 1;
+    private const int MaxAttemptsButOne = CommandPipeline.MaxAttempts - 1;
 
     [Fact]
     public async Task a_command_that_loses_every_attempt_surfaces_the_conflict_and_appends_nothing_of_its_own()
     {
         var (registry, chipId) = await RegisteredChipAsync(fixture);
-        var interrupted = new InterruptedStore(registry.Store, interruptions: RegistryCommands.MaxAttempts);
-        var commands = new RegistryCommands(new RegistryReads(interrupted, registry.DataSource));
+        var interrupted = new InterruptedStore(registry.Store, interruptions: CommandPipeline.MaxAttempts);
+        var commands = new CommandPipeline(new RegistryReads(interrupted, registry.DataSource));
 
         var conflict = await Assert.ThrowsAsync<StreamVersionConflictException>(() =>
             commands.HandleAsync(new OfferChipSale(ChipWorld.Id(), chipId, "buyer", ChipWorld.Mfr, ChipWorld.Next()), cancellationToken: Cancel));
@@ -105,6 +105,6 @@ public sealed class RetryTests(RegistryStoreFixture fixture) : IClassFixture<Reg
         Assert.Equal(chipId, conflict.StreamKey);
         var history = await registry.Reads.ReadChipHistoryAsync(chipId, cancellationToken: Cancel);
         Assert.DoesNotContain(history, e => e.Data is ChipSaleOffered);
-        Assert.Equal(1 + RegistryCommands.MaxAttempts, history.Count);
+        Assert.Equal(1 + CommandPipeline.MaxAttempts, history.Count);
     }
 }

@@ -27,76 +27,51 @@ public sealed record ChipWriteOutcome(string ChipId, long Version, IReadOnlyList
 /// <param name="RequiresParty">Whether only a present party to the chip (owner, custodian, named buyer or consignee,
 /// operator) can do this; a former holder, who still sees its own period, gets <paramref name="RelationCode"/> without the
 /// decision being consulted, so nothing about the chip's later life leaks through error codes.</param>
-public sealed record ChipAct(string RelationCode, bool RequiresParty = true);
+/// <param name="NeedsHistory">A void: decided against the chip's whole history rather than its state.</param>
+public sealed record ChipAct(string RelationCode, bool RequiresParty = true, bool NeedsHistory = false);
 
 /// <summary>
-/// Every chip lifecycle write goes through here, in this order:
-/// <list type="number">
-/// <item>the chip id must be well formed, the chip registered and visible to the caller (agencies and the registry
-/// see every registered chip): otherwise the fixed 404 of an unknown serial, before anything else is looked at;</item>
-/// <item>If-Match, if sent, must name the chip's current version: otherwise 412 <c>version_mismatch</c>;</item>
-/// <item>the caller must be a present party where the act needs one: otherwise 409 with the act's relation code;</item>
-/// <item>the command is decided against the loaded state: a rejection is its domain code; a report the domain would
-/// keep as a <see cref="ChipObserved"/> (the caller is not the rightful party, or the chip is destroyed or missing) is
-/// refused with 409 and nothing is appended: third-party reports go to <c>POST /api/v1/observations</c>;</item>
-/// <item>the command is handled with the loaded version as the expected one, under the request's Idempotency-Key.
-/// If the chip moved on in between and the caller sent no If-Match, it starts over (up to three times).</item>
-/// </list>
+/// Every chip lifecycle write goes through here, into the domain's one pipeline (<see cref="ChipPipeline"/>): the
+/// chip and the caller's relation to it loaded in one statement, then, in this order: a chip the caller may not see
+/// is the fixed 404 of an unknown serial; If-Match must name the chip's current version (412); the caller must be a
+/// present party where the act needs one (409 with the act's relation code); the command is decided once (a
+/// rejection is its domain code; a report the domain would keep as an observation is refused with 409, since
+/// third-party reports go to <c>POST /api/v1/observations</c>); the events are appended under the request's
+/// Idempotency-Key. A version conflict reruns the whole pipeline (up to three times).
 /// </summary>
-public sealed class ChipWrites(RegistryReads reads, RegistryCommands commands)
+public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
 {
-    private const int MaxAttempts = 3;
-
     public RegistryReads Reads => reads;
 
     /// <summary>Runs <paramref name="build"/>'s command on the chip; see the class summary for the order of checks.</summary>
     public async Task<ChipWriteOutcome> ExecuteAsync(
-        HttpContext http, string chipId, ChipAct act, Func<ChipSnapshot, Actor, Task<IChipCommand>> build, CancellationToken cancellationToken)
+        HttpContext http, string chipId, ChipAct act, Func<ChipState, Actor, Task<IChipCommand>> build, CancellationToken cancellationToken)
     {
         if (!ChipIds.IsWellFormed(chipId))
         {
             throw new ChipNotFoundException();
         }
-        var ifMatch = IfMatch.ExpectedVersion(http.Request);
         var actor = http.User.Actor();
-        for (var attempt = 1; ; attempt++)
+        var rules = new ChipWriteRules
         {
-            var snapshot = await LoadVisibleAsync(chipId, actor, cancellationToken);
-            if (ifMatch is { } expected && expected != snapshot.Version)
-            {
-                throw VersionMismatch(chipId, snapshot.Version, expected);
-            }
-            if (act.RequiresParty && !ReadsEverything(actor) && !ChipVisibility.IsParty(snapshot.State, actor.OrganisationId))
-            {
-                throw NotRightful(act.RelationCode);
-            }
-            var command = await build(snapshot, actor);
-            if (command.ChipId != chipId || command.Actor != actor)
-            {
-                throw new InvalidOperationException("A chip write built a command for another chip or actor.");
-            }
-            var decision = ChipDecisions.Decide(command, snapshot.State);
-            if (!decision.IsAccepted)
-            {
-                throw new DomainRejectedException(decision.Error!);
-            }
-            if (command is IChipReport and not ReportChipObservation && decision.Events.OfType<ChipObserved>().FirstOrDefault() is { } observed)
-            {
-                throw NotRightful(observed.ConflictCode == ConflictCodes.NotCustodian ? act.RelationCode : observed.ConflictCode);
-            }
-            var result = await commands.HandleAsync(command, Metadata(http, snapshot.Version), cancellationToken);
-            if (result.Error?.Code == RegistryCommands.VersionMismatch && ifMatch is null && attempt < MaxAttempts)
-            {
-                continue;
-            }
-            result.EnsureAccepted();
-            return new ChipWriteOutcome(chipId, result.VersionOf(StreamKeys.Chip(chipId)), [.. result.Events.Cast<IChipEvent>()]);
+            RelationCode = act.RelationCode,
+            RequiresParty = act.RequiresParty,
+            NeedsHistory = act.NeedsHistory,
+            ExpectedVersion = IfMatch.ExpectedVersion(http.Request),
+        };
+        var result = await pipeline.RunAsync(chipId, actor, rules, state => build(state, actor), Metadata(http), cancellationToken);
+        if (result.Error?.Code == ChipErrors.ChipNotFound)
+        {
+            throw new ChipNotFoundException();
         }
+        result.EnsureAccepted();
+        return new ChipWriteOutcome(chipId, result.VersionOf(StreamKeys.Chip(chipId)), [.. result.Events.Cast<IChipEvent>()]);
     }
 
     /// <summary>
     /// The chip as the caller may see it, or the fixed 404: unknown serials, serials that only have observations
-    /// (no fabrication), and chips the caller held at no time are all answered alike.
+    /// (no fabrication), and chips the caller held at no time are all answered alike. Reads the chip-state row and
+    /// the caller's party periods in one statement.
     /// </summary>
     public async Task<ChipSnapshot> LoadVisibleAsync(string chipId, Actor actor, CancellationToken cancellationToken)
     {
@@ -104,39 +79,28 @@ public sealed class ChipWrites(RegistryReads reads, RegistryCommands commands)
         {
             throw new ChipNotFoundException();
         }
-        var snapshot = await reads.LoadChipAsync(chipId, cancellationToken);
-        if (snapshot.Version == 0 || snapshot.State.Stage == ChipStage.Unregistered)
+        var (state, relation) = ReadsEverything(actor)
+            ? ((await reads.LoadChipAsync(chipId, cancellationToken)).State, ChipRelation.Current)
+            : await reads.LoadChipWithRelationAsync(chipId, actor.OrganisationId, cancellationToken);
+        if (state.Stage == ChipStage.Unregistered || relation == ChipRelation.None)
         {
             throw new ChipNotFoundException();
         }
-        if (!ReadsEverything(actor) && !ChipVisibility.For(chipId, snapshot.State.History, actor).IsVisible)
-        {
-            throw new ChipNotFoundException();
-        }
-        return snapshot;
+        return new ChipSnapshot(state);
     }
 
-    /// <summary>The request's metadata for the append: the Idempotency-Key (if any) and the expected version.</summary>
-    public static CommandMetadata Metadata(HttpContext http, long? expectedVersion = null)
+    /// <summary>The request's metadata for the append: the Idempotency-Key (if any).</summary>
+    public static CommandMetadata Metadata(HttpContext http)
     {
         var idempotency = http.Features.Get<IdempotencyRequest>();
         return new CommandMetadata
         {
             IdempotencyKey = idempotency?.Key,
             RequestHash = idempotency?.RequestHash,
-            ExpectedVersion = expectedVersion,
         };
     }
 
     private static bool ReadsEverything(Actor actor) => actor.IsAgency || actor.Kind == OrganisationKind.Registry;
-
-    private static ApiProblemException VersionMismatch(string chipId, long current, long expected) =>
-        new(StatusCodes.Status412PreconditionFailed, RegistryCommands.VersionMismatch, "The chip changed since the version the request names.",
-            $"If-Match names version {expected}; chip {chipId} is at version {current}. Read it again.");
-
-    private static ApiProblemException NotRightful(string code) =>
-        new(StatusCodes.Status409Conflict, code, "This organisation is not the party who records this act on the chip now.",
-            "Reports about a chip by anyone else go to POST /api/v1/observations.");
 }
 
 public static class ChipWriteResults

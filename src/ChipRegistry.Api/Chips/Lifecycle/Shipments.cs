@@ -45,7 +45,7 @@ internal static class Shipments
                 var at = rules.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian), async (snapshot, actor) =>
                 {
-                    var context = await ContextAsync(writes.Reads, snapshot.State, consigneeId, endUserId, licenceId, notificationId, at, cancellationToken);
+                    var context = await ContextAsync(writes.Reads, snapshot, consigneeId, endUserId, licenceId, notificationId, at, cancellationToken);
                     return new ShipChip(Guid.CreateVersion7(), chipId, destination, consigneeId, endUserId, billTo, shipTo, payer,
                         context.Licence?.Number ?? context.Notification?.Number, context, actor, at);
                 }, cancellationToken);

@@ -20,7 +20,7 @@ internal static class Voids
                 var body = await RequestJson.ReadAsync<VoidRequest>(http.Request, ChipJson.Options, cancellationToken);
                 var reason = ChipRequestRules.Text(body.Reason, "reason");
                 var at = rules.BusinessTime(body.OccurredAt);
-                var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.VoidNotPermitted, RequiresParty: false),
+                var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.VoidNotPermitted, RequiresParty: false, NeedsHistory: true),
                     (_, actor) => Task.FromResult<IChipCommand>(new VoidChipEvent(Guid.CreateVersion7(), chipId, body.EventId, reason, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);
             })

@@ -34,7 +34,7 @@ public static class LotEndpoints
     {
         var lots = endpoints.MapGroup("/api/v1/lots").WithTags("Lots");
 
-        lots.MapPost("", async Task<Created<LotRegistered>> (HttpContext http, RegistryReads reads, RegistryCommands commands, ChipRequestRules rules, LotIdLocks locks, CancellationToken cancellationToken) =>
+        lots.MapPost("", async Task<Created<LotRegistered>> (HttpContext http, RegistryReads reads, CommandPipeline commands, ChipRequestRules rules, LotIdLocks locks, CancellationToken cancellationToken) =>
         {
             if (!http.Request.HasJsonContentType())
             {
@@ -72,7 +72,7 @@ public static class LotEndpoints
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict,
             StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
-        lots.MapPost("/{lotId}/hold", async Task<Created<LotHeld>> (string lotId, HttpContext http, RegistryCommands commands, ChipRequestRules rules, CancellationToken cancellationToken) =>
+        lots.MapPost("/{lotId}/hold", async Task<Created<LotHeld>> (string lotId, HttpContext http, CommandPipeline commands, ChipRequestRules rules, CancellationToken cancellationToken) =>
         {
             var body = await RequestJson.ReadAsync<LotHoldRequest>(http.Request, ChipJson.Options, cancellationToken);
             var reason = ChipRequestRules.Text(body.Reason, "reason");

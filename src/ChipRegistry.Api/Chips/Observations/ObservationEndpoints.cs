@@ -28,7 +28,7 @@ public static class ObservationEndpoints
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/api/v1/observations").WithTags("Observations").RequireAuthorization(ChipPolicies.Observer)
-            .MapPost("", async Task<Accepted<ObservationAccepted>> (HttpContext http, RegistryCommands commands, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Accepted<ObservationAccepted>> (HttpContext http, ChipPipeline chips, ChipRequestRules rules, CancellationToken cancellationToken) =>
             {
                 var body = await RequestJson.ReadAsync<ObservationRequest>(http.Request, ChipJson.Options, cancellationToken);
                 if (!ChipIds.IsWellFormed(body.ChipId))
@@ -42,7 +42,7 @@ public static class ObservationEndpoints
                 var country = body.Country is null ? null : ChipRequestRules.Country(body.Country, "country");
                 var at = rules.BusinessTime(body.OccurredAt);
                 var observation = new ReportChipObservation(Guid.CreateVersion7(), body.ChipId, kind, facilityId, country, details, http.User.Actor(), at);
-                (await commands.HandleAsync(observation, ChipWrites.Metadata(http), cancellationToken)).EnsureAccepted();
+                (await chips.HandleAsync(observation, ChipWrites.Metadata(http), cancellationToken)).EnsureAccepted();
                 return TypedResults.Accepted((string?)null, new ObservationAccepted(observation.EventId));
             })
             .Accepts<ObservationRequest>("application/json")

@@ -42,22 +42,22 @@ public static class ChipReadEndpoints
     {
         var chips = endpoints.MapGroup("/api/v1/chips").WithTags("Chips").RequireAuthorization();
 
-        chips.MapGet("/{chipId}", async (string chipId, HttpContext context, RegistryReads reads, ChipReadLog log, CancellationToken cancellationToken) =>
+        chips.MapGet("/{chipId}", async (string chipId, HttpContext context, RegistryReads reads, Lifecycle.ChipWrites writes, ChipReadLog log, CancellationToken cancellationToken) =>
         {
             await LogIfEverythingReaderAsync(context, log, ChipReadEndpoint.State, chipId, null, cancellationToken);
-            var snapshot = IsChipId(chipId) ? await reads.LoadChipAsync(chipId, cancellationToken) : null;
-            if (snapshot is null || snapshot.Version == 0)
+            var actor = context.User.Actor();
+            var snapshot = IsChipId(chipId) ? await writes.LoadVisibleAsync(chipId, actor, cancellationToken) : throw new ChipNotFoundException();
+            if (context.User.ReadsEverything() || ChipVisibility.IsParty(snapshot.State, actor.OrganisationId))
             {
-                throw new ChipNotFoundException();
+                context.Response.Headers.ETag = $"\"{snapshot.Version}\"";
+                return TypedResults.Ok(ChipStateResponse.From(snapshot.State, snapshot.Version, asOfHolding: false));
             }
-            var view = ChipVisibility.For(chipId, snapshot.State.History, context.User.Actor());
-            if (!view.IsVisible)
-            {
-                throw new ChipNotFoundException();
-            }
-            var version = view.IsParty ? snapshot.Version : view.State.Version;
-            context.Response.Headers.ETag = $"\"{version}\"";
-            return TypedResults.Ok(ChipStateResponse.From(view.State, version, asOfHolding: !view.IsParty));
+            // A former holder sees the chip as it stood when its holding ended: the stream folded up to that version.
+            var upTo = await reads.VisibleUpToAsync(chipId, actor.OrganisationId, cancellationToken) ?? throw new ChipNotFoundException();
+            var stream = await reads.ReadChipHistoryAsync(chipId, null, cancellationToken);
+            var then = ChipState.Fold(chipId, stream.Where(e => e.Version <= upTo).Select(e => e.Data).OfType<IChipEvent>());
+            context.Response.Headers.ETag = $"\"{then.Version}\"";
+            return TypedResults.Ok(ChipStateResponse.From(then, then.Version, asOfHolding: true));
         })
         .WithName("GetChip")
         .WithSummary("A chip's state: now for a party to it and for agencies; as it stood when the caller's holding ended for a former holder (view as_of_your_holding). ETag is the version.")
@@ -193,25 +193,25 @@ public static class ChipReadEndpoints
         EventSerializerAccess serializer)
     {
         var visible = view.Events.Select(e => e.EventId).ToHashSet();
-        var state = ChipState.Initial(chipId);
-        var steps = new List<(StoredEvent Stored, ChipState After)>();
+        var history = ChipHistory.Initial(chipId);
+        var steps = new List<(StoredEvent Stored, ChipHistory After)>();
         foreach (var stored in events)
         {
             if ((occurredBy is { } o && stored.OccurredAt > o) || (recordedBy is { } r && stored.RecordedAt > r))
             {
                 continue;
             }
-            state = ChipState.Evolve(state, (IChipEvent)stored.Data);
+            history = history.Evolve((IChipEvent)stored.Data);
             if (visible.Contains(((IChipEvent)stored.Data).EventId))
             {
-                steps.Add((stored, state));
+                steps.Add((stored, history));
             }
         }
         var voided = steps.Count == 0 ? [] : steps[^1].After.Voided;
         return steps.Select(step =>
         {
             var e = (IChipEvent)step.Stored.Data;
-            var after = step.After;
+            var after = step.After.State;
             var observed = e as ChipObserved;
             return new ChipHistoryEntry(
                 step.Stored.Version, step.Stored.SeqId, e.EventId, step.Stored.TypeName, Names.Iso(e.OccurredAt), Names.Iso(step.Stored.RecordedAt),

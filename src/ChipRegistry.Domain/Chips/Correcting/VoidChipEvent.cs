@@ -11,9 +11,10 @@ public static partial class ChipDecisions
 {
     /// <summary>
     /// Only the event's recorder or an agency voids it, with a reason. Every event depending on it is voided first,
-    /// newest first; a recorder (not an agency) may not cascade into events recorded by others.
+    /// newest first; a recorder (not an agency) may not cascade into events recorded by others. Decided against the
+    /// chip's whole history: the state alone does not know the events.
     /// </summary>
-    private static Decision<IChipEvent> Void(VoidChipEvent c, ChipState s)
+    private static Decision<IChipEvent> Void(VoidChipEvent c, ChipHistory s)
     {
         if (string.IsNullOrWhiteSpace(c.Reason)) return Error(ReasonRequired, "a void states its reason");
         if (s.Find(c.TargetEventId) is not { } target) return Error(EventNotFound, $"no event {c.TargetEventId} on chip {s.ChipId}");

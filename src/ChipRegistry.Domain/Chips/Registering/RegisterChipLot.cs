@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 using ChipRegistry.Domain.Common;
 using NodaTime;
 
@@ -20,4 +23,100 @@ public sealed record RegisterChipLot(Guid EventId, string LotId, string ModelId,
     /// <summary>The fabrication of one chip of the lot: the same decision as registering it alone.</summary>
     public Decision<IChipEvent> DecideChip(string chipId) =>
         ChipDecisions.Decide(new RegisterChip(DeterministicIds.Derive(EventId, $"chip/{chipId}"), chipId, ModelId, LotId, Country, Actor, At), ChipState.Initial(chipId));
+}
+
+/// <summary>
+/// Registering a lot through the bulk COPY path, streaming the chip ids (e.g. from a request body). Every chip is
+/// decided as it streams past; a rejected chip, a repeated id or more than <see cref="RegisterChipLot.MaxChips"/>
+/// aborts the whole lot; chips that already have a stream reject the lot whole, named in
+/// <see cref="CommandResult.ConflictingStreams"/>.
+/// </summary>
+public static class RegisterChipLotCommand
+{
+    /// <summary>
+    /// Registers a lot through the bulk COPY path, streaming the chip ids (e.g. from a request body). Every chip is
+    /// decided as it streams past; a rejected chip, a repeated id or more than <see cref="RegisterChipLot.MaxChips"/>
+    /// aborts the whole lot; chips that already have a stream reject the lot whole, named in
+    /// <see cref="CommandResult.ConflictingStreams"/>.
+    /// </summary>
+    public static async Task<CommandResult> RegisterLotAsync(this CommandPipeline commands, RegisterChipLot lot, IAsyncEnumerable<string> chipIds, CommandMetadata? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(lot);
+        ArgumentNullException.ThrowIfNull(chipIds);
+        var refusal = new LotRefusal();
+        try
+        {
+            var result = await commands.Store.StartStreamsAsync(StreamKeys.ChipType, Streams(lot, chipIds, refusal, cancellationToken),
+                CommandPipeline.Correlated(metadata, lot.EventId).For(lot.Actor), cancellationToken);
+            return new CommandResult(null, [], null, result);
+        }
+        catch (LotRefusedException) when (refusal.Error is not null)
+        {
+            return CommandResult.Rejected(refusal.Error);
+        }
+        catch (StreamVersionConflictException conflict)
+        {
+            var existing = conflict.Conflicts.Select(c => c.StreamKey).Order(StringComparer.Ordinal).ToList();
+            var shown = string.Join(", ", existing.Take(20)) + (existing.Count > 20 ? $" and {existing.Count - 20} more" : "");
+            return CommandResult.Rejected(new DomainError(ChipErrors.ChipAlreadyRegistered, $"{existing.Count} chip(s) of the lot already exist: {shown}"))
+                with { ConflictingStreams = existing };
+        }
+    }
+
+    /// <inheritdoc cref="RegisterLotAsync(CommandPipeline, RegisterChipLot, IAsyncEnumerable{string}, CommandMetadata?, CancellationToken)"/>
+    public static Task<CommandResult> RegisterLotAsync(this CommandPipeline commands, RegisterChipLot lot, IEnumerable<string> chipIds, CommandMetadata? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chipIds);
+        return commands.RegisterLotAsync(lot, chipIds.ToAsyncEnumerable(), metadata, cancellationToken);
+    }
+
+    private sealed class LotRefusal
+    {
+        public DomainError? Error { get; set; }
+    }
+
+    private sealed class LotRefusedException : Exception
+    {
+        public LotRefusedException()
+        {
+        }
+
+        public LotRefusedException(string message)
+            : base(message)
+        {
+        }
+
+        public LotRefusedException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+    }
+
+    private static async IAsyncEnumerable<NewStream> Streams(
+        RegisterChipLot lot, IAsyncEnumerable<string> chipIds, LotRefusal refusal, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var chipId in chipIds.WithCancellation(cancellationToken))
+        {
+            DomainError? error = null;
+            Decision<IChipEvent>? decision = null;
+            if (++count > RegisterChipLot.MaxChips) error = new DomainError(RegisterChipLot.LotTooLarge, $"a lot registers at most {RegisterChipLot.MaxChips:N0} chips");
+            else if (string.IsNullOrWhiteSpace(chipId) || chipId.Contains('/', StringComparison.Ordinal)) error = new DomainError(ChipErrors.InvalidChip, $"'{chipId}' is not a chip id");
+            else if (!seen.Add(chipId)) error = new DomainError(RegisterChipLot.DuplicateSerial, $"chip {chipId} is named twice");
+            else if ((decision = lot.DecideChip(chipId)) is { IsAccepted: false }) error = decision.Error;
+            if (error is not null)
+            {
+                refusal.Error = error;
+                throw new LotRefusedException(error.ToString());
+            }
+            yield return new NewStream(chipId, CommandPipeline.New(decision!.Events));
+        }
+        if (count == 0)
+        {
+            refusal.Error = new DomainError(RegisterChipLot.LotEmpty, "a lot registers at least one chip");
+            throw new LotRefusedException(refusal.Error.ToString());
+        }
+    }
 }

@@ -99,7 +99,7 @@ public sealed class ChipWriteArrangements(RegistryApiHost host) : IMatrixArrange
             return ($"{ChipArranger.Manufacturer}:unknown-{Guid.NewGuid():N}", new VoidRequest(Guid.NewGuid(), "entered in error", at));
         }
         var chipId = related && !actor.IsAgency ? await arrange.OwnedByAsync(actor) : await arrange.FabricatedAsync();
-        var newest = (await arrange.LoadAsync(chipId)).State.Effective.Last();
+        var newest = (await arrange.LoadHistoryAsync(chipId)).Effective.Last();
         return (chipId, new VoidRequest(newest.EventId, "entered in error", at));
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Chips.Reads;

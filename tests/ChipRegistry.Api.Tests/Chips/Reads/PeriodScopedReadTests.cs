@@ -46,7 +46,7 @@ public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<
     private async Task<Guid> LastEventIdAsync(string chipId)
     {
         var reads = host.Factory.Services.GetRequiredService<RegistryReads>();
-        return (await reads.LoadChipAsync(chipId, TestContext.Current.CancellationToken)).State.History[^1].EventId;
+        return (await reads.ReadChipHistoryAsync(chipId, cancellationToken: TestContext.Current.CancellationToken))[^1].EventId;
     }
 
     private static string[] Types(JsonDocument history) =>

@@ -1,0 +1,169 @@
+using ChipRegistry.Domain.Catalog;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Organisations;
+using ChipRegistry.Domain.Persistence;
+using ChipRegistry.Domain.Tests.Chips;
+using ChipRegistry.EventStore;
+using Npgsql;
+
+namespace ChipRegistry.Domain.Tests.Persistence;
+
+/// <summary>
+/// The write path's costs, counted: one load and one decision per command (the inline projection reads nothing the
+/// command already loaded), and a chip-state row whose size does not grow with the chip's life.
+/// </summary>
+public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFixture<RegistryStoreFixture>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>The registry on a data source that logs every statement it executes.</summary>
+    private async Task<(Registry Registry, StatementLog Log, NpgsqlDataSource Logged, Registry Unlogged)> StartLoggedAsync()
+    {
+        var registry = await fixture.StartAsync();
+        var log = new StatementLog();
+        var builder = new NpgsqlDataSourceBuilder(registry.DataSource.ConnectionString);
+        builder.UseLoggerFactory(log);
+        var logged = builder.Build();
+        var store = PostgresEventStore.Create(logged, DomainStore.Options(registry.Store.Schema.Value));
+        var reads = new RegistryReads(store, logged);
+        return (registry with { Store = store, Reads = reads, Commands = new CommandPipeline(reads), DataSource = logged }, log, logged, registry);
+    }
+
+    private static async Task<string> SoldToBuyerAsync(Registry registry)
+    {
+        var chipId = $"nvidia:wp-{Guid.NewGuid():N}";
+        (await registry.Commands.HandleAsync(new RegisterChip(ChipWorld.Id(), chipId, CatalogSeed.H100Sxm.ModelId, "lot-wp", "TW", ChipWorld.Mfr, ChipWorld.Next()),
+            cancellationToken: Cancel)).EnsureAccepted();
+        (await registry.Commands.HandleAsync(new OfferChipSale(ChipWorld.Id(), chipId, "buyer", ChipWorld.Mfr, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
+        return chipId;
+    }
+
+    [Fact]
+    public async Task a_transfer_reads_the_chip_once_per_attempt_projection_included_and_never_its_events()
+    {
+        var (registry, log, logged, unlogged) = await StartLoggedAsync();
+        await using var _ = logged;
+        var chipId = await SoldToBuyerAsync(registry);
+        var pipeline = new ChipPipeline(registry.Commands);
+
+        log.Start();
+        var accepted = await pipeline.RunAsync(chipId, ChipWorld.Buyer, new ChipWriteRules { RelationCode = ChipErrors.NotNamedBuyer },
+            _ => Task.FromResult<IChipCommand>(new AcceptChipSale(ChipWorld.Id(), chipId, ChipWorld.Buyer, ChipWorld.Next())), null, Cancel);
+        log.Stop();
+
+        accepted.EnsureAccepted();
+        Assert.Equal("buyer", (await registry.Reads.LoadChipAsync(chipId, Cancel)).State.OwnerId);
+        Assert.NotEmpty(log.Statements);
+        Assert.Single(log.ReadsOf("chip_state"));
+        Assert.Empty(log.ReadsOf("events"));
+    }
+
+    [Fact]
+    public async Task a_transfer_that_loses_a_race_reads_the_chip_once_for_each_attempt()
+    {
+        var (registry, log, logged, unlogged) = await StartLoggedAsync();
+        await using var _ = logged;
+        var chipId = await SoldToBuyerAsync(registry);
+        var pipeline = new ChipPipeline(registry.Commands);
+        var raced = false;
+
+        log.Start();
+        var accepted = await pipeline.RunAsync(chipId, ChipWorld.Buyer, new ChipWriteRules { RelationCode = ChipErrors.NotNamedBuyer }, async _ =>
+        {
+            if (!raced)
+            {
+                // Another writer appends between our load and our append: the first attempt's append conflicts.
+                raced = true;
+                (await unlogged.Commands.HandleAsync(new ReportChipObservation(ChipWorld.Id(), chipId, "sighting", null, "TW", "seen", ChipWorld.Stranger, ChipWorld.Next()),
+                    cancellationToken: Cancel)).EnsureAccepted();
+            }
+            return new AcceptChipSale(ChipWorld.Id(), chipId, ChipWorld.Buyer, ChipWorld.Next());
+        }, null, Cancel);
+        log.Stop();
+
+        accepted.EnsureAccepted();
+        Assert.Equal(2, log.ReadsOf("chip_state").Count);
+        Assert.Empty(log.ReadsOf("events"));
+    }
+
+    [Fact]
+    public async Task a_void_reads_the_chip_stream_once_and_not_the_state_row()
+    {
+        var (registry, log, logged, unlogged) = await StartLoggedAsync();
+        await using var _ = logged;
+        var chipId = await SoldToBuyerAsync(registry);
+        var offer = (await registry.Reads.ReadChipHistoryAsync(chipId, cancellationToken: Cancel))[^1].EventId;
+        var pipeline = new ChipPipeline(registry.Commands);
+
+        log.Start();
+        var voided = await pipeline.RunAsync(chipId, ChipWorld.Mfr, new ChipWriteRules { RelationCode = ChipErrors.VoidNotPermitted, RequiresParty = false, NeedsHistory = true },
+            _ => Task.FromResult<IChipCommand>(new VoidChipEvent(ChipWorld.Id(), chipId, offer, "wrong buyer", ChipWorld.Mfr, ChipWorld.Next())), null, Cancel);
+        log.Stop();
+
+        voided.EnsureAccepted();
+        Assert.Null((await registry.Reads.LoadChipAsync(chipId, Cancel)).State.Offer);
+        Assert.Single(log.ReadsOf("events"));
+        Assert.Empty(log.ReadsOf("chip_state"));
+    }
+
+    [Fact]
+    public async Task the_chip_state_row_an_append_writes_does_not_grow_with_the_chips_event_count()
+    {
+        var registry = await fixture.StartAsync();
+        var chipId = $"nvidia:long-{Guid.NewGuid():N}";
+        (await registry.Commands.HandleAsync(new RegisterChip(ChipWorld.Id(), chipId, CatalogSeed.H100Sxm.ModelId, "lot-long", "TW", ChipWorld.Mfr, ChipWorld.Next()),
+            cancellationToken: Cancel)).EnsureAccepted();
+        var sizes = new List<int>();
+        for (var n = 2; n <= 500; n++)
+        {
+            // A life of many kinds of events: sales back and forth (party changes), holds and releases, observations.
+            IChipCommand command = (n % 5) switch
+            {
+                0 => new ReportChipObservation(ChipWorld.Id(), chipId, "sighting", null, "TW", $"seen {n}", ChipWorld.Stranger, ChipWorld.Next()),
+                2 => new PlaceChipHold(ChipWorld.Id(), chipId, $"check {n}", ChipWorld.Bis, ChipWorld.Next()),
+                3 => new ReleaseChipHold(ChipWorld.Id(), chipId, $"cleared {n}", ChipWorld.Bis, ChipWorld.Next()),
+                _ => new ReportChipObservation(ChipWorld.Id(), chipId, "inspection", null, "TW", $"inspected {n}", ChipWorld.Mfr, ChipWorld.Next()),
+            };
+            (await registry.Commands.HandleAsync(command, cancellationToken: Cancel)).EnsureAccepted();
+            if (n is 10 or 100 or 500)
+            {
+                sizes.Add(await registry.ScalarAsync<int>($"select pg_column_size(s.*) from {registry.Table("chip_state")} s where chip_id = $1", chipId));
+            }
+        }
+
+        Assert.Equal(500, (await registry.Reads.LoadChipAsync(chipId, Cancel)).Version);
+        // The row after the 500th event is no larger than after the 10th, give or take the digits of the counters.
+        Assert.All(sizes, size => Assert.InRange(size, 1, 2048));
+        Assert.InRange(sizes[2] - sizes[0], -16, 16);
+    }
+
+    [Fact]
+    public async Task party_periods_follow_every_change_of_party_in_the_appends_transaction()
+    {
+        var registry = await fixture.StartAsync();
+        var chipId = await SoldToBuyerAsync(registry);
+        (await registry.Commands.HandleAsync(new AcceptChipSale(ChipWorld.Id(), chipId, ChipWorld.Buyer, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
+        (await registry.Commands.HandleAsync(new OfferChipSale(ChipWorld.Id(), chipId, "reseller", ChipWorld.Buyer, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
+
+        Assert.Equal((ChipState.Initial(chipId).Stage, ChipRelation.None),
+            ((await registry.Reads.LoadChipWithRelationAsync($"nvidia:none-{Guid.NewGuid():N}", "buyer", Cancel)).State.Stage,
+             (await registry.Reads.LoadChipWithRelationAsync($"nvidia:none-{Guid.NewGuid():N}", "buyer", Cancel)).Relation));
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "reseller", Cancel)).Relation);
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "buyer", Cancel)).Relation);
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "mfr", Cancel)).Relation); // still the custodian
+        Assert.Equal(ChipRelation.None, (await registry.Reads.LoadChipWithRelationAsync(chipId, "stranger", Cancel)).Relation);
+
+        // The stream replayed through the visibility rules gives the same answers the table gives.
+        var events = (await registry.Reads.ReadChipHistoryAsync(chipId, cancellationToken: Cancel)).Select(e => e.Data).OfType<IChipEvent>().ToList();
+        foreach (var organisation in new[] { "mfr", "buyer", "reseller", "stranger" })
+        {
+            var view = ChipVisibility.For(chipId, events, new ChipRegistry.Domain.Common.Actor(organisation, OrganisationKind.Distributor));
+            var relation = (await registry.Reads.LoadChipWithRelationAsync(chipId, organisation, Cancel)).Relation;
+            Assert.Equal(view.IsParty ? ChipRelation.Current : view.IsVisible ? ChipRelation.Former : ChipRelation.None, relation);
+            if (view.IsVisible)
+            {
+                Assert.Equal(view.IsParty ? events.Count : view.State.Version, await registry.Reads.VisibleUpToAsync(chipId, organisation, Cancel));
+            }
+        }
+    }
+}
