@@ -5,10 +5,10 @@ using Npgsql;
 namespace ChipRegistry.Api.Hosting;
 
 /// <summary>
-/// Applies the store's migrations at startup, retrying while PostgreSQL is unreachable. Concurrent
+/// Applies the store's migrations at startup (then upgrades chip_state rows of older versions), retrying while PostgreSQL is unreachable. Concurrent
 /// hosts are safe: the store migrates under a transaction-scoped advisory lock.
 /// </summary>
-internal sealed class SchemaMigrationService(PostgresEventStore store, SchemaReadiness readiness, IOptions<RegistryOptions> options, ILogger<SchemaMigrationService> logger) : BackgroundService
+internal sealed class SchemaMigrationService(PostgresEventStore store, NpgsqlDataSource dataSource, SchemaReadiness readiness, IOptions<RegistryOptions> options, ILogger<SchemaMigrationService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +24,9 @@ internal sealed class SchemaMigrationService(PostgresEventStore store, SchemaRea
             {
                 var applied = await store.MigrateAsync(stoppingToken);
                 logger.LogInformation("Schema {Schema} is current ({Count} migrations applied now).", store.Schema, applied.Count);
+                // Rows of chip_state written before it kept the folded state are folded once, before anyone reads them.
+                var upgraded = await Domain.Persistence.ChipStateUpgrade.RunAsync(dataSource, store, stoppingToken);
+                if (upgraded > 0) logger.LogInformation("Folded {Count} chip_state rows written before they kept the state.", upgraded);
                 readiness.MarkReady();
                 return;
             }

@@ -130,7 +130,7 @@ public sealed class ChipPipeline(CommandPipeline commands)
     }
 
     private static CommandResult NotRightful(string code) =>
-        CommandResult.Rejected(new DomainError(code, "This organisation is not the party who records this act on the chip now. Reports about a chip by anyone else go to POST /api/v1/observations."));
+        CommandResult.Rejected(new DomainError(code, "This organisation is not the party who records this act on the chip now.")) with { RefusedForRelation = true };
 }
 
 /// <summary>A chip command under the domain's rules alone, for callers that hold the plumbing (imports, tests).</summary>

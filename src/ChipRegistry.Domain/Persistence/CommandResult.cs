@@ -12,6 +12,12 @@ public sealed record CommandResult(DomainError? Error, IReadOnlyList<IDomainEven
 {
     public IReadOnlyList<string> ConflictingStreams { get; init; } = [];
 
+    /// <summary>
+    /// Refused before any decision because of who the caller is to the chip now (not its custodian, not the named
+    /// consignee, ...), or because the act would only be an observation: a conflict with the chip's present parties.
+    /// </summary>
+    public bool RefusedForRelation { get; init; }
+
     public bool IsAccepted => Error is null;
 
     public static CommandResult Rejected(DomainError error) => new(error, [], null);

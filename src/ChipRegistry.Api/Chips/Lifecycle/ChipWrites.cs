@@ -64,6 +64,11 @@ public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
         {
             throw new ChipNotFoundException();
         }
+        if (result.RefusedForRelation)
+        {
+            throw new ApiProblemException(StatusCodes.Status409Conflict, result.Error!.Code, "This organisation is not the party who records this act on the chip now.",
+                "Reports about a chip by anyone else go to POST /api/v1/observations.");
+        }
         result.EnsureAccepted();
         return new ChipWriteOutcome(chipId, result.VersionOf(StreamKeys.Chip(chipId)), [.. result.Events.Cast<IChipEvent>()]);
     }
