@@ -109,7 +109,7 @@ public sealed class AttestationWorld(RegistryApiHost host)
             $"insert into {schema.Quoted}.attestation_nonces (nonce, organisation_id, issued_at, expires_at) values ($1, $2, now(), $3)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nonce });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = expiresAt.ToDateTimeUtc() });
+        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = PostgresTime.Truncate(expiresAt) });
         await command.ExecuteNonQueryAsync();
     }
 }
