@@ -3,7 +3,7 @@ using ChipRegistry.Api.OpenApi;
 
 namespace ChipRegistry.Api.Tests.OpenApi;
 
-public sealed class OpenApiDocumentTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class OpenApiDocumentTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task every_api_endpoint_has_an_operation_an_example_and_problem_responses()
@@ -13,7 +13,7 @@ public sealed class OpenApiDocumentTests(RegistryApiHost host) : IClassFixture<R
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var paths = document.RootElement.GetProperty("paths");
 
-        var endpoints = ApiEndpoints.All(host.Factory.Services);
+        var endpoints = ApiEndpoints.All(host.Services);
         Assert.NotEmpty(endpoints);
         var missing = new List<string>();
         foreach (var (method, path, endpoint) in endpoints)
