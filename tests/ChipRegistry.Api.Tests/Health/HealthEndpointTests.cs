@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Alba;
 using ChipRegistry.EventStore;
 using ChipRegistry.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,11 +15,12 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
     public async Task health_answers_200_while_the_process_serves_even_without_a_database()
     {
         await using var api = await ApiHosts.ForDatabaseAsync(Unreachable);
-        using var client = api.Server.CreateClient();
 
-        var response = await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await api.Scenario(s =>
+        {
+            s.Get.Url("/health");
+            s.StatusCodeShouldBe(HttpStatusCode.OK);
+        });
     }
 
     [Fact]
@@ -67,10 +69,11 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
     public async Task ready_is_503_when_the_database_cannot_be_reached()
     {
         await using var api = await ApiHosts.ForDatabaseAsync(Unreachable);
-        using var client = api.Server.CreateClient();
 
-        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await api.Scenario(s =>
+        {
+            s.Get.Url("/health/ready");
+            s.StatusCodeShouldBe(HttpStatusCode.ServiceUnavailable);
+        });
     }
 }
