@@ -3,8 +3,9 @@ using NodaTime;
 namespace ChipRegistry.EventStore;
 
 /// <summary>
-/// The one place where NodaTime meets Npgsql (the Npgsql.NodaTime plugin is not available):
-/// parameters, readers and COPY all convert here, so a value written one way reads back the same.
+/// The microsecond rule where NodaTime meets PostgreSQL. Npgsql.NodaTime (<c>UseNodaTime()</c> on every data
+/// source) reads and writes <see cref="Instant"/> and <see cref="LocalDate"/> directly; every instant the store
+/// writes goes through <see cref="Truncate"/> first, so a value written one way reads back the same.
 /// </summary>
 public static class PostgresTime
 {
@@ -21,19 +22,6 @@ public static class PostgresTime
         var truncated = ticks - Mod(ticks, TicksPerMicrosecond);
         return Instant.FromUnixTimeTicks(truncated);
     }
-
-    /// <summary>For a timestamptz parameter or COPY column: UTC, truncated to microseconds.</summary>
-    public static DateTime ToTimestamp(Instant instant) => Truncate(instant).ToDateTimeUtc();
-
-    public static Instant FromTimestamp(DateTime timestamp) => timestamp.Kind switch
-    {
-        DateTimeKind.Utc => Instant.FromDateTimeUtc(timestamp),
-        _ => throw new ArgumentException("A timestamptz must be read and written as a UTC DateTime.", nameof(timestamp)),
-    };
-
-    public static DateOnly ToDate(LocalDate date) => date.ToDateOnly();
-
-    public static LocalDate FromDate(DateOnly date) => LocalDate.FromDateOnly(date);
 
     private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 }

@@ -13,9 +13,9 @@ namespace ChipRegistry.Api.Tests;
 /// registered straight through the domain's lot handler, the one step with no endpoint on this branch.
 /// Every target is fresh; the helper organisations and their keys are made once per host.
 /// </summary>
-public sealed class RegistryWorld(RegistryApiHost host)
+public sealed class RegistryWorld(ApiFixture host)
 {
-    private static readonly ConditionalWeakTable<RegistryApiHost, Dictionary<string, MatrixCaller>> Parties = new();
+    private static readonly ConditionalWeakTable<ApiFixture, Dictionary<string, MatrixCaller>> Parties = new();
     private static readonly SemaphoreSlim PartiesLock = new(1, 1);
 
     public const string ModelId = "nvidia-h100-sxm";

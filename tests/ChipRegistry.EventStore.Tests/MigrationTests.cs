@@ -12,7 +12,7 @@ public sealed class MigrationTests(StoreFixture fixture) : IClassFixture<StoreFi
     public async Task four_hosts_starting_together_before_the_schema_exists_apply_each_migration_once()
     {
         var schema = StoreFixture.NewSchemaName();
-        var hosts = Enumerable.Range(0, 4).Select(_ => NpgsqlDataSource.Create(fixture.Database.ConnectionString)).ToList();
+        var hosts = Enumerable.Range(0, 4).Select(_ => new NpgsqlDataSourceBuilder(fixture.Database.ConnectionString).UseNodaTime().Build()).ToList();
         try
         {
             using var start = new Barrier(hosts.Count);
@@ -89,7 +89,7 @@ public sealed class MigrationTests(StoreFixture fixture) : IClassFixture<StoreFi
     public async Task a_login_role_without_superuser_rights_migrates_appends_and_reads()
     {
         var connectionString = await fixture.Database.CreateLoginRoleAsync("app", TestContext.Current.CancellationToken);
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).UseNodaTime().Build();
         var store = await PostgresEventStore.StartAsync(dataSource, fixture.Options(), TestContext.Current.CancellationToken);
 
         await store.AppendAsync(new StreamAppend("thing-1", ExpectedVersion.NoStream, TestEvents.Registered("a")), TestEvents.By(), TestContext.Current.CancellationToken);

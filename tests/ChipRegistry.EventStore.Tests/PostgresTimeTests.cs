@@ -1,9 +1,14 @@
+using ChipRegistry.EventStore.Tests.Support;
 using NodaTime;
+using Npgsql;
 
 namespace ChipRegistry.EventStore.Tests;
 
-public sealed class PostgresTimeTests
+/// <summary>The microsecond rule, and NodaTime values through Npgsql.NodaTime against a real PostgreSQL.</summary>
+public sealed class PostgresTimeTests(StoreFixture fixture) : IClassFixture<StoreFixture>
 {
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
     [Fact]
     public void an_instant_is_truncated_to_microseconds()
     {
@@ -20,27 +25,39 @@ public sealed class PostgresTimeTests
         Assert.Equal(Instant.FromUtc(1969, 12, 31, 23, 59, 59).PlusNanoseconds(999_999_000), PostgresTime.Truncate(instant));
     }
 
-    [Fact]
-    public void timestamps_are_utc_and_round_trip()
+    [Theory]
+    [InlineData(2030, 6, 1, 1_001)]
+    [InlineData(1969, 12, 31, 999_999_999)]
+    [InlineData(1, 1, 1, 999)]
+    public async Task a_truncated_instant_round_trips_through_a_timestamptz(int year, int month, int day, long nanoseconds)
     {
-        var instant = Instant.FromUtc(2030, 6, 1, 0, 0).PlusNanoseconds(1_001);
+        var instant = PostgresTime.Truncate(Instant.FromUtc(year, month, day, 0, 0).PlusNanoseconds(nanoseconds));
 
-        var timestamp = PostgresTime.ToTimestamp(instant);
+        await using var command = fixture.DataSource.CreateCommand("select $1::timestamptz");
+        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = instant });
 
-        Assert.Equal(DateTimeKind.Utc, timestamp.Kind);
-        Assert.Equal(PostgresTime.Truncate(instant), PostgresTime.FromTimestamp(timestamp));
+        Assert.Equal(instant, await command.ExecuteScalarAsync(Cancel));
     }
 
     [Fact]
-    public void a_timestamp_that_is_not_utc_is_refused() =>
-        Assert.Throws<ArgumentException>(() => PostgresTime.FromTimestamp(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Local)));
+    public async Task a_timestamptz_reads_as_an_instant_on_every_data_source_of_the_tests()
+    {
+        var read = await fixture.ScalarAsync<object>("select timestamptz '2025-01-01 00:00:00.123456+00'");
+
+        Assert.Equal(Instant.FromUtc(2025, 1, 1, 0, 0).PlusNanoseconds(123_456_000), Assert.IsType<Instant>(read));
+    }
 
     [Fact]
-    public void dates_round_trip()
+    public async Task dates_round_trip()
     {
         var date = new LocalDate(2024, 2, 29);
 
-        Assert.Equal(date, PostgresTime.FromDate(PostgresTime.ToDate(date)));
-        Assert.Equal(new DateOnly(2024, 2, 29), PostgresTime.ToDate(date));
+        await using var command = fixture.DataSource.CreateCommand("select $1::date, $1::date::text");
+        command.Parameters.Add(new NpgsqlParameter<LocalDate> { TypedValue = date });
+        await using var reader = await command.ExecuteReaderAsync(Cancel);
+        await reader.ReadAsync(Cancel);
+
+        Assert.Equal(date, reader.GetFieldValue<LocalDate>(0));
+        Assert.Equal("2024-02-29", reader.GetString(1));
     }
 }

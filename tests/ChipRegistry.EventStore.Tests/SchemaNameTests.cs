@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace ChipRegistry.EventStore.Tests;
 
 public sealed class SchemaNameTests
@@ -29,7 +31,7 @@ public sealed class SchemaNameTests
     [Fact]
     public async Task a_store_with_an_invalid_schema_name_does_not_start()
     {
-        await using var dataSource = Npgsql.NpgsqlDataSource.Create("Host=localhost");
+        await using var dataSource = new NpgsqlDataSourceBuilder("Host=localhost").UseNodaTime().Build();
         var options = new EventStoreOptions(new EventTypeRegistry()) { Schema = "Bad\"Name" };
 
         await Assert.ThrowsAsync<ArgumentException>(() => PostgresEventStore.StartAsync(dataSource, options, TestContext.Current.CancellationToken));

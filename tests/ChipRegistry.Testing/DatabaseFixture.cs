@@ -16,7 +16,7 @@ public class DatabaseFixture : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        dataSource = new NpgsqlDataSourceBuilder(database.ConnectionString).UseNodaTime().Build();
     }
 
     public virtual async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ChipRegistry.EventStore;
 using ChipRegistry.LocalPostgres;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -30,7 +31,7 @@ internal static class EventStoreBenchmark
                 AutoPrepareMinUsages = 2,
                 CommandTimeout = 0,
             }.ConnectionString;
-            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).UseNodaTime().Build();
             await RunAsync(settings, dataSource);
         }
         finally
@@ -155,7 +156,7 @@ internal static class EventStoreBenchmark
             await writer.WriteAsync(1L, NpgsqlDbType.Bigint);
             await writer.WriteAsync(serializer.TypeNameOf(data), NpgsqlDbType.Text);
             await writer.WriteAsync(serializer.Serialize(data), NpgsqlDbType.Jsonb);
-            await writer.WriteAsync(PostgresTime.ToTimestamp(BenchEvents.Start), NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(PostgresTime.Truncate(BenchEvents.Start), NpgsqlDbType.TimestampTz);
             await writer.WriteAsync(Organisation, NpgsqlDbType.Text);
         }
         await writer.CompleteAsync();
@@ -178,7 +179,7 @@ internal static class EventStoreBenchmark
         insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = i + 1 });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serializer.TypeNameOf(data) });
         insert.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = serializer.Serialize(data) });
-        insert.Parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = PostgresTime.ToTimestamp(BenchEvents.Start) });
+        insert.Parameters.Add(new NpgsqlParameter<Instant> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = PostgresTime.Truncate(BenchEvents.Start) });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Organisation });
         await insert.ExecuteNonQueryAsync();
     }

@@ -63,8 +63,8 @@ public sealed class AttestationKeyStore(IEventStore store, NpgsqlDataSource data
         {
             keys.Add(new AttestationKeyResponse(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                Time(reader.GetDateTime(3)), reader.IsDBNull(4) ? null : Time(reader.GetDateTime(4)),
-                reader.GetString(5), Time(reader.GetDateTime(6))));
+                Time(reader.GetFieldValue<Instant>(3)), reader.IsDBNull(4) ? null : Time(reader.GetFieldValue<Instant>(4)),
+                reader.GetString(5), Time(reader.GetFieldValue<Instant>(6))));
         }
         return keys;
     }
@@ -82,10 +82,10 @@ public sealed class AttestationKeyStore(IEventStore store, NpgsqlDataSource data
     {
         await using var command = dataSource.CreateCommand($"select required_from from {store.Schema.Quoted}.signing_requirements where organisation_id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime from ? PostgresTime.FromTimestamp(from) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is Instant from ? from : null;
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
-    private static DateTimeOffset Time(DateTime timestamp) => PostgresTime.FromTimestamp(timestamp).ToDateTimeOffset();
+    private static DateTimeOffset Time(Instant timestamp) => timestamp.ToDateTimeOffset();
 }

@@ -42,8 +42,8 @@ public sealed class AttestationNonces(IEventStore store, NpgsqlDataSource dataSo
             $"insert into {store.Schema.Quoted}.attestation_nonces (nonce, organisation_id, issued_at, expires_at) values ($1, $2, $3, $4)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nonce });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = PostgresTime.ToTimestamp(now) });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = PostgresTime.ToTimestamp(expiresAt) });
+        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = PostgresTime.Truncate(now) });
+        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = PostgresTime.Truncate(expiresAt) });
         await command.ExecuteNonQueryAsync(cancellationToken);
         return (nonce, PostgresTime.Truncate(expiresAt));
     }
@@ -51,7 +51,7 @@ public sealed class AttestationNonces(IEventStore store, NpgsqlDataSource dataSo
     /// <summary>Claims the nonce for the attestation event <paramref name="eventId"/>; expiry is judged at the registry's now.</summary>
     public async Task<NonceClaim> ClaimAsync(string nonce, string organisationId, Guid eventId, CancellationToken cancellationToken)
     {
-        var now = PostgresTime.ToTimestamp(clock.GetCurrentInstant());
+        var now = PostgresTime.Truncate(clock.GetCurrentInstant());
         // The outer select reads the row as it was before this statement; the claim waits for a concurrent claimer's
         // commit and then finds the row used, so "not claimed, but unused and unexpired before" means it lost a race.
         await using var command = dataSource.CreateCommand(
@@ -65,7 +65,7 @@ public sealed class AttestationNonces(IEventStore store, NpgsqlDataSource dataSo
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nonce });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = now });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

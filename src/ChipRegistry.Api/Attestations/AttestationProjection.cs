@@ -20,10 +20,10 @@ public sealed class AttestationProjection : IInlineProjection
                         insert.Parameters.Add(new() { Value = registered.OrganisationId });
                         insert.Parameters.Add(new() { Value = registered.KeyId });
                         insert.Parameters.Add(new() { Value = registered.PublicKeyPem });
-                        insert.Parameters.Add(new() { Value = PostgresTime.ToTimestamp(registered.ValidFrom) });
-                        insert.Parameters.Add(new() { Value = registered.ValidUntil is { } until ? PostgresTime.ToTimestamp(until) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+                        insert.Parameters.Add(new() { Value = PostgresTime.Truncate(registered.ValidFrom) });
+                        insert.Parameters.Add(new() { Value = registered.ValidUntil is { } until ? PostgresTime.Truncate(until) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
                         insert.Parameters.Add(new() { Value = registered.RegisteredBy });
-                        insert.Parameters.Add(new() { Value = PostgresTime.ToTimestamp(stored.OccurredAt) });
+                        insert.Parameters.Add(new() { Value = PostgresTime.Truncate(stored.OccurredAt) });
                         await insert.ExecuteNonQueryAsync(cancellationToken);
                     }
                     break;
@@ -33,7 +33,7 @@ public sealed class AttestationProjection : IInlineProjection
                     {
                         update.Parameters.Add(new() { Value = retired.OrganisationId });
                         update.Parameters.Add(new() { Value = retired.KeyId });
-                        update.Parameters.Add(new() { Value = PostgresTime.ToTimestamp(retired.ValidUntil) });
+                        update.Parameters.Add(new() { Value = PostgresTime.Truncate(retired.ValidUntil) });
                         await update.ExecuteNonQueryAsync(cancellationToken);
                     }
                     break;
@@ -42,7 +42,7 @@ public sealed class AttestationProjection : IInlineProjection
                         $"insert into {session.Schema.Quoted}.signing_requirements (organisation_id, required_from, required_by) values ($1, $2, $3) on conflict (organisation_id) do update set required_from = excluded.required_from, required_by = excluded.required_by"))
                     {
                         upsert.Parameters.Add(new() { Value = required.OrganisationId });
-                        upsert.Parameters.Add(new() { Value = PostgresTime.ToTimestamp(required.From) });
+                        upsert.Parameters.Add(new() { Value = PostgresTime.Truncate(required.From) });
                         upsert.Parameters.Add(new() { Value = required.RequiredBy });
                         await upsert.ExecuteNonQueryAsync(cancellationToken);
                     }

@@ -19,7 +19,7 @@ public static class EventStoreHosting
         // The one clock of the process: commands take their time from it, decisions never read it.
         builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddSingleton(services =>
-            new NpgsqlDataSourceBuilder(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ConnectionString).Build());
+            new NpgsqlDataSourceBuilder(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ConnectionString).UseNodaTime().Build());
         builder.Services.AddSingleton(services => StoreOptions(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Schema));
         builder.Services.AddSingleton(services => PostgresEventStore.Create(
             services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<EventStoreOptions>()));

@@ -23,7 +23,7 @@ public sealed class ApiKeyProjection : IInlineProjection
                         insert.Parameters.Add(new() { Value = issued.SecretHash });
                         insert.Parameters.Add(new() { Value = issued.Label });
                         insert.Parameters.Add(new() { Value = issued.IssuedBy });
-                        insert.Parameters.Add(new() { Value = PostgresTime.ToTimestamp(stored.OccurredAt) });
+                        insert.Parameters.Add(new() { Value = PostgresTime.Truncate(stored.OccurredAt) });
                         await insert.ExecuteNonQueryAsync(cancellationToken);
                     }
                     break;
@@ -32,7 +32,7 @@ public sealed class ApiKeyProjection : IInlineProjection
                         $"update {session.Schema.Quoted}.api_keys set revoked_at = $2, revoked_by = $3, revoke_reason = $4 where key_id = $1 and revoked_at is null"))
                     {
                         update.Parameters.Add(new() { Value = revoked.KeyId });
-                        update.Parameters.Add(new() { Value = PostgresTime.ToTimestamp(stored.OccurredAt) });
+                        update.Parameters.Add(new() { Value = PostgresTime.Truncate(stored.OccurredAt) });
                         update.Parameters.Add(new() { Value = revoked.RevokedBy });
                         update.Parameters.Add(new() { Value = revoked.Reason });
                         await update.ExecuteNonQueryAsync(cancellationToken);

@@ -86,8 +86,8 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
 
     private static ApiKeySummary Summary(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-        PostgresTime.FromTimestamp(reader.GetDateTime(5)),
-        reader.IsDBNull(6) ? null : PostgresTime.FromTimestamp(reader.GetDateTime(6)));
+        reader.GetFieldValue<Instant>(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6));
 
     /// <summary>Keys of one organisation and/or one key id (null: no filter), from the indexed lookup table.</summary>
     private async Task<IReadOnlyList<ApiKeySummary>> ReadAsync(string? organisationId, string? keyId, CancellationToken cancellationToken)

@@ -129,10 +129,10 @@ internal sealed class BulkStreamWriter(StoreContext context)
                 {
                     var type = serializer.TypeNameOf(e.Data);
                     var data = serializer.Serialize(e.Data);
-                    var occurred = PostgresTime.ToTimestamp(e.OccurredAt);
+                    var occurred = PostgresTime.Truncate(e.OccurredAt);
                     hash?.Add(type);
                     hash?.Add(data);
-                    hash?.Add(occurred.Ticks);
+                    hash?.Add(occurred);
                     await writer.StartRowAsync(cancellationToken);
                     await writer.WriteAsync(++ordinal, NpgsqlDbType.Bigint, cancellationToken);
                     await writer.WriteAsync(stream.StreamKey, NpgsqlDbType.Text, cancellationToken);

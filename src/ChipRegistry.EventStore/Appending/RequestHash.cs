@@ -26,6 +26,9 @@ internal sealed class RequestHash : IDisposable
         hash.AppendData(bytes);
     }
 
+    /// <summary>An instant as the 100 ns ticks since 0001-01-01 UTC that request hashes have always counted (stored hashes stay valid).</summary>
+    public void Add(NodaTime.Instant value) => Add((value - NodaTime.NodaConstants.BclEpoch).BclCompatibleTicks);
+
     public void Add(long value)
     {
         Span<byte> buffer = stackalloc byte[8];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -73,7 +74,7 @@ internal sealed class StreamAppender(StoreContext context)
                     Replayed: false);
                 if (transaction is not null)
                 {
-                    await context.RunProjectionsAsync(connection, transaction, request.ToStoredEvents(result, PostgresTime.FromTimestamp(recorded), metadata), cancellationToken, snapshots);
+                    await context.RunProjectionsAsync(connection, transaction, request.ToStoredEvents(result, recorded, metadata), cancellationToken, snapshots);
                     await transaction.CommitAsync(cancellationToken);
                 }
                 return result;
@@ -104,13 +105,13 @@ internal sealed class StreamAppender(StoreContext context)
         command.Parameters.Add(Text(context.TakeNotifyChannel()));
         long? version;
         long[]? seqIds;
-        DateTime recorded;
+        Instant recorded;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             version = reader.IsDBNull(0) ? null : reader.GetInt64(0);
             seqIds = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
-            recorded = reader.GetFieldValue<DateTime>(2);
+            recorded = reader.GetFieldValue<Instant>(2);
         }
         if (version is { } appended)
         {
@@ -155,7 +156,7 @@ internal sealed class StreamAppender(StoreContext context)
                 reader.IsDBNull(1) ? null : [reader.GetInt64(1)],
                 status == "conflict" ? [1] : null,
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2),
-                reader.GetFieldValue<DateTime>(3),
+                reader.GetFieldValue<Instant>(3),
                 reader.IsDBNull(4) ? null : reader.GetFieldValue<string>(4));
         }
         return new Outcome(
@@ -163,7 +164,7 @@ internal sealed class StreamAppender(StoreContext context)
             reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1),
             reader.IsDBNull(2) ? null : reader.GetFieldValue<int[]>(2),
             reader.IsDBNull(3) ? null : reader.GetFieldValue<long[]>(3),
-            reader.GetFieldValue<DateTime>(4),
+            reader.GetFieldValue<Instant>(4),
             reader.IsDBNull(5) ? null : reader.GetFieldValue<string>(5));
     }
 
@@ -172,11 +173,11 @@ internal sealed class StreamAppender(StoreContext context)
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, TypedValue = request.EventIds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = request.EventTypes });
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = request.EventData });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = request.OccurredAt });
+        command.Parameters.Add(new NpgsqlParameter<Instant[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = request.OccurredAt });
     }
 
     /// <summary>What an append statement or function reported, before it becomes a result or an error.</summary>
-    private sealed record Outcome(string Status, long[]? Versions, int[]? Conflicting, long[]? SeqIds, DateTime Recorded, string? Replay);
+    private sealed record Outcome(string Status, long[]? Versions, int[]? Conflicting, long[]? SeqIds, Instant Recorded, string? Replay);
 
     private static AppendResult ParseReplay(string json)
     {
@@ -209,7 +210,7 @@ internal sealed class StreamAppender(StoreContext context)
         public required Guid[] EventIds { get; init; }
         public required string[] EventTypes { get; init; }
         public required string[] EventData { get; init; }
-        public required DateTime[] OccurredAt { get; init; }
+        public required Instant[] OccurredAt { get; init; }
         public required NewEvent[] Events { get; init; }
         public byte[]? Hash { get; init; }
 
@@ -244,7 +245,7 @@ internal sealed class StreamAppender(StoreContext context)
             var ids = new Guid[count];
             var types = new string[count];
             var data = new string[count];
-            var occurred = new DateTime[count];
+            var occurred = new Instant[count];
             var events = new NewEvent[count];
             using var hash = metadata.IdempotencyKey is not null && metadata.RequestHash is null ? new RequestHash() : null;
             var n = 0;
@@ -261,11 +262,11 @@ internal sealed class StreamAppender(StoreContext context)
                     ids[n] = e.EventId ?? Guid.CreateVersion7();
                     types[n] = serializer.TypeNameOf(e.Data);
                     data[n] = serializer.Serialize(e.Data);
-                    occurred[n] = PostgresTime.ToTimestamp(e.OccurredAt);
+                    occurred[n] = PostgresTime.Truncate(e.OccurredAt);
                     events[n] = e;
                     hash?.Add(types[n]);
                     hash?.Add(data[n]);
-                    hash?.Add(occurred[n].Ticks);
+                    hash?.Add(occurred[n]);
                     n++;
                 }
             }
@@ -285,7 +286,7 @@ internal sealed class StreamAppender(StoreContext context)
             };
         }
 
-        public IReadOnlyList<StoredEvent> ToStoredEvents(AppendResult result, NodaTime.Instant recorded, AppendMetadata metadata)
+        public IReadOnlyList<StoredEvent> ToStoredEvents(AppendResult result, Instant recorded, AppendMetadata metadata)
         {
             var counts = new int[StreamKeys.Length];
             foreach (var s in EventStreams)
@@ -302,7 +303,7 @@ internal sealed class StreamAppender(StoreContext context)
             {
                 var s = EventStreams[i] - 1;
                 stored[i] = new StoredEvent(result.SeqIds[i], EventIds[i], StreamKeys[s], next[s]++, EventTypes[i], Events[i].Data,
-                    PostgresTime.FromTimestamp(OccurredAt[i]), recorded, metadata.ActingOrganisation, metadata.CorrelationId,
+                    OccurredAt[i], recorded, metadata.ActingOrganisation, metadata.CorrelationId,
                     metadata.CausationId, metadata.IdempotencyKey);
             }
             return stored;

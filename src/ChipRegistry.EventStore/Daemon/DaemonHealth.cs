@@ -71,7 +71,7 @@ internal static class DaemonHealthReader
         var highWaterMark = reader.GetInt64(0);
         var highest = reader.GetInt64(1);
         var stalled = reader.GetBoolean(2);
-        Instant? seenAt = reader.IsDBNull(3) ? null : PostgresTime.FromTimestamp(reader.GetFieldValue<DateTime>(3));
+        Instant? seenAt = reader.IsDBNull(3) ? null : reader.GetFieldValue<Instant>(3);
         var skipped = reader.GetInt64(4);
         await reader.NextResultAsync(cancellationToken);
         var list = new List<ProjectionHealth>();

@@ -1,3 +1,4 @@
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -35,7 +36,7 @@ internal sealed class EventReader(StoreContext context)
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromVersion });
         if (asOf is not null)
         {
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = PostgresTime.ToTimestamp(asOf.Instant) });
+            command.Parameters.Add(new NpgsqlParameter<Instant> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = asOf.Instant });
         }
         return await ReadAsync(command, cancellationToken);
     }
@@ -66,8 +67,8 @@ internal sealed class EventReader(StoreContext context)
                 Version: reader.GetInt64(3),
                 TypeName: type,
                 Data: context.Serializer.Deserialize(type, reader.GetFieldValue<string>(5)),
-                OccurredAt: PostgresTime.FromTimestamp(reader.GetFieldValue<DateTime>(6)),
-                RecordedAt: PostgresTime.FromTimestamp(reader.GetFieldValue<DateTime>(7)),
+                OccurredAt: reader.GetFieldValue<Instant>(6),
+                RecordedAt: reader.GetFieldValue<Instant>(7),
                 ActingOrganisation: reader.GetString(8),
                 CorrelationId: reader.IsDBNull(9) ? null : reader.GetString(9),
                 CausationId: reader.IsDBNull(10) ? null : reader.GetString(10),

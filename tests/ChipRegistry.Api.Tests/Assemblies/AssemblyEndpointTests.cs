@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChipRegistry.Api.Tests.Assemblies;
 
-public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class AssemblyEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private readonly RegistryWorld world = new(host);
 
@@ -51,7 +51,7 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
         using var result = JsonDocument.Parse(await installed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("installed", result.RootElement.GetProperty("stage").GetString());
         Assert.Equal(facilityId, result.RootElement.GetProperty("facilityId").GetString());
-        var reads = host.Factory.Services.GetRequiredService<RegistryReads>();
+        var reads = host.Services.GetRequiredService<RegistryReads>();
         foreach (var chipId in chips)
         {
             var chip = await reads.LoadChipAsync(chipId, TestContext.Current.CancellationToken);
@@ -96,7 +96,7 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
         })
         {
             var response = await host.SendAsync(HttpMethod.Post, $"/api/v1/assemblies/{held.AssemblyId}/{step}", rival.Token, body);
-            Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)));
+            Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (response.StatusCode, await ApiFixture.ProblemCodeAsync(response)));
         }
         Assert.Equal(before, await world.EventCountAsync());
     }
@@ -118,10 +118,10 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
             Assert.Equal([held.ChipId], assembly.GetProperty("chipIds").EnumerateArray().Select(c => c.GetString()));
         }
         var beforeShipping = await host.SendAsync(HttpMethod.Get, path, consignee.Token);
-        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (beforeShipping.StatusCode, await RegistryApiHost.ProblemCodeAsync(beforeShipping)));
+        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (beforeShipping.StatusCode, await ApiFixture.ProblemCodeAsync(beforeShipping)));
 
         await world.ShipAsync(maker, held.AssemblyId, consignee.OrganisationId);
-        foreach (var reader in new[] { maker.Token, consignee.Token, agency.Token, RegistryApiHost.AdminKey })
+        foreach (var reader in new[] { maker.Token, consignee.Token, agency.Token, ApiFixture.AdminKey })
         {
             using var read = await host.GetJsonAsync(reader, path);
             Assert.Equal(("in_transit", "asm-read-consignee"), (read.RootElement.GetProperty("stage").GetString(), read.RootElement.GetProperty("consigneeId").GetString()));
@@ -134,7 +134,7 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
             Assert.Equal("asm-read-consignee", received.RootElement.GetProperty("custodianId").GetString());
         }
         var shipper = await host.SendAsync(HttpMethod.Get, path, maker.Token);
-        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (shipper.StatusCode, await RegistryApiHost.ProblemCodeAsync(shipper)));
+        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (shipper.StatusCode, await ApiFixture.ProblemCodeAsync(shipper)));
         using (var agencyRead = await host.GetJsonAsync(agency.Token, path))
         {
             Assert.Equal("in_stock", agencyRead.RootElement.GetProperty("stage").GetString());
@@ -155,12 +155,12 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
         var hidden = await host.SendAsync(HttpMethod.Get, path, stranger.Token);
         var write = await host.SendAsync(HttpMethod.Post, $"{path}/receipts", stranger.Token, new { country = "US" });
 
-        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (hidden.StatusCode, await RegistryApiHost.ProblemCodeAsync(hidden)));
+        Assert.Equal((HttpStatusCode.NotFound, "assembly_not_registered"), (hidden.StatusCode, await ApiFixture.ProblemCodeAsync(hidden)));
         foreach (var other in new[] { unknown, write })
         {
             Assert.Equal(other.StatusCode, hidden.StatusCode);
             Assert.Equal(other.Content.Headers.ContentType, hidden.Content.Headers.ContentType);
-            Assert.Equal(await RegistryApiHost.ProblemBytesAsync(other), await RegistryApiHost.ProblemBytesAsync(hidden));
+            Assert.Equal(await ApiFixture.ProblemBytesAsync(other), await ApiFixture.ProblemBytesAsync(hidden));
         }
         using var holderRead = await host.GetJsonAsync(maker.Token, path);
         Assert.Equal(assemblyId, holderRead.RootElement.GetProperty("assemblyId").GetString());
@@ -178,7 +178,7 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
         async Task Expect(string token, string path, string json, int status, string code)
         {
             var response = await world.PostRawAsync(token, path, json);
-            Assert.True((status, code) == ((int)response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)), $"{path} {json}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+            Assert.True((status, code) == ((int)response.StatusCode, await ApiFixture.ProblemCodeAsync(response)), $"{path} {json}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
         }
         var asm = $"/api/v1/assemblies/{held.AssemblyId}";
         await Expect(maker.Token, "/api/v1/assemblies", "{\"assemblyId\":\"dup-asm\",\"kind\":\"board\",\"serial\":\"D-1\",\"country\":\"US\"}", 409, "assembly_already_registered");
@@ -226,7 +226,7 @@ public sealed class AssemblyEndpointTests(RegistryApiHost host) : IClassFixture<
             await world.PostAsync(maker, "/api/v1/assemblies", new { assemblyId, kind = "server", serial = RegistryWorld.FreshId("sn"), country = "US" });
             await world.PostAsync(maker, $"/api/v1/assemblies/{assemblyId}/pack", new { chipIds = chips });
             await world.PostAsync(maker, $"/api/v1/assemblies/{assemblyId}/shipments", abroad);
-            var reads = host.Factory.Services.GetRequiredService<RegistryReads>();
+            var reads = host.Services.GetRequiredService<RegistryReads>();
             var shipped = new List<ChipShipped>();
             foreach (var chipId in chips)
             {

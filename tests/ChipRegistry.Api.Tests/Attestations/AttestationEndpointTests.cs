@@ -8,7 +8,7 @@ using NodaTime;
 
 namespace ChipRegistry.Api.Tests.Attestations;
 
-public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class AttestationEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private readonly AttestationWorld world = new(host);
 
@@ -139,7 +139,7 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         var versionBefore = (await world.HistoryAsync(chips[0])).Count;
         var refused = await AttestAsync(token, chips[0], Body("fac-required", at));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-        Assert.Equal("signature_required", await RegistryApiHost.ProblemCodeAsync(refused));
+        Assert.Equal("signature_required", await ApiFixture.ProblemCodeAsync(refused));
         Assert.Equal(versionBefore, (await world.HistoryAsync(chips[0])).Count);
 
         var nonce = await NonceAsync(token);
@@ -159,8 +159,8 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         var distributor = await host.SendAsync(HttpMethod.Post, "/api/v1/signing-requirements", agency.Token, new { organisationId = "dist-requirement-checks", from = DateTimeOffset.UtcNow });
         var byOperator = await host.SendAsync(HttpMethod.Post, "/api/v1/signing-requirements", operatorToken, new { organisationId = "op-requirement-checks", from = DateTimeOffset.UtcNow });
 
-        Assert.Equal("not_an_operator", await RegistryApiHost.ProblemCodeAsync(unknown));
-        Assert.Equal("not_an_operator", await RegistryApiHost.ProblemCodeAsync(distributor));
+        Assert.Equal("not_an_operator", await ApiFixture.ProblemCodeAsync(unknown));
+        Assert.Equal("not_an_operator", await ApiFixture.ProblemCodeAsync(distributor));
         Assert.Equal(HttpStatusCode.Forbidden, byOperator.StatusCode);
     }
 
@@ -238,10 +238,10 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         var empty = await host.SendAsync(HttpMethod.Post, "/api/v1/facilities/fac-cluster-own/clusters/hall-empty/attestations", token, body);
 
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-        Assert.Equal("facility_not_found", await RegistryApiHost.ProblemCodeAsync(foreign));
-        Assert.Equal("facility_not_found", await RegistryApiHost.ProblemCodeAsync(unknown));
-        Assert.Equal("cluster_not_found", await RegistryApiHost.ProblemCodeAsync(noCluster));
-        Assert.Equal("cluster_empty", await RegistryApiHost.ProblemCodeAsync(empty));
+        Assert.Equal("facility_not_found", await ApiFixture.ProblemCodeAsync(foreign));
+        Assert.Equal("facility_not_found", await ApiFixture.ProblemCodeAsync(unknown));
+        Assert.Equal("cluster_not_found", await ApiFixture.ProblemCodeAsync(noCluster));
+        Assert.Equal("cluster_empty", await ApiFixture.ProblemCodeAsync(empty));
         Assert.Empty(await world.AttestationsAsync("cforeign:1"));
     }
 
@@ -273,9 +273,9 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         var refused = await AttestAsync(formerToken, "handed:1", Body("fac-new-home", SignedPayload.RecentSecond()));
 
         Assert.Equal(HttpStatusCode.Conflict, notYet.StatusCode);
-        Assert.Equal("chip_not_installed", await RegistryApiHost.ProblemCodeAsync(notYet));
+        Assert.Equal("chip_not_installed", await ApiFixture.ProblemCodeAsync(notYet));
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Equal("not_facility_operator", await RegistryApiHost.ProblemCodeAsync(refused));
+        Assert.Equal("not_facility_operator", await ApiFixture.ProblemCodeAsync(refused));
         Assert.Empty(await world.AttestationsAsync("handed:1"));
     }
 
@@ -296,7 +296,7 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         var response = await AttestAsync(token, chips[0], new { facilityId = otherFacility ? "fac-elsewhere" : facility, method = method ?? "rtt", occurredAt = at.ToDateTimeOffset(), keyId, signature });
 
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"got {(int)response.StatusCode}");
-        Assert.Equal(code, await RegistryApiHost.ProblemCodeAsync(response));
+        Assert.Equal(code, await ApiFixture.ProblemCodeAsync(response));
         Assert.Equal(before, (await world.HistoryAsync(chips[0])).Count);
     }
 
@@ -318,7 +318,7 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         Assert.Equal("valid", await SignatureOfAsync(first));
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await retry.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("idempotency_key_reused", await RegistryApiHost.ProblemCodeAsync(other));
+        Assert.Equal("idempotency_key_reused", await ApiFixture.ProblemCodeAsync(other));
         Assert.Equal([SignatureResult.Valid], (await world.AttestationsAsync(chips[0])).Select(a => a.Signature));
     }
 
@@ -330,8 +330,8 @@ public sealed class AttestationEndpointTests(RegistryApiHost host) : IClassFixtu
         var unknown = await AttestAsync(token, chips[0], new { facilityId = "fac-strict", method = "rtt", occurredAt = DateTimeOffset.UtcNow, signedBy = "me" });
         var wrongType = await AttestAsync(token, chips[0], new { facilityId = "fac-strict", method = "rtt", occurredAt = DateTimeOffset.UtcNow, roundTripMs = "fast" });
 
-        Assert.Equal("unknown_field", await RegistryApiHost.ProblemCodeAsync(unknown));
-        Assert.Equal("wrong_type", await RegistryApiHost.ProblemCodeAsync(wrongType));
+        Assert.Equal("unknown_field", await ApiFixture.ProblemCodeAsync(unknown));
+        Assert.Equal("wrong_type", await ApiFixture.ProblemCodeAsync(wrongType));
         Assert.Empty(await world.AttestationsAsync(chips[0]));
     }
 

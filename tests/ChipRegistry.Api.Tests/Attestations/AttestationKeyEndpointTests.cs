@@ -6,7 +6,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Attestations;
 
-public sealed class AttestationKeyEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class AttestationKeyEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private static readonly DateTimeOffset From = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -22,7 +22,7 @@ public sealed class AttestationKeyEndpointTests(RegistryApiHost host) : IClassFi
         {
             var response = await RegisterAsync(token, $"k-{Guid.NewGuid():N}", pem);
             Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-            Assert.Equal("invalid_public_key", await RegistryApiHost.ProblemCodeAsync(response));
+            Assert.Equal("invalid_public_key", await ApiFixture.ProblemCodeAsync(response));
         }
         var list = await host.GetJsonAsync(token, "/api/v1/attestation-keys");
         Assert.Equal(0, list.RootElement.GetProperty("keys").GetArrayLength());
@@ -40,13 +40,13 @@ public sealed class AttestationKeyEndpointTests(RegistryApiHost host) : IClassFi
         var created = await RegisterAsync(token, "k1", pem, validUntil: From.AddYears(1));
         var again = await RegisterAsync(token, "k1", pem);
 
-        Assert.Equal("invalid_validity", await RegistryApiHost.ProblemCodeAsync(backwards));
-        Assert.Equal("invalid_key_id", await RegistryApiHost.ProblemCodeAsync(badId));
+        Assert.Equal("invalid_validity", await ApiFixture.ProblemCodeAsync(backwards));
+        Assert.Equal("invalid_key_id", await ApiFixture.ProblemCodeAsync(badId));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(("op-keys-once", "k1", pem.Trim()), (body.GetProperty("organisationId").GetString(), body.GetProperty("keyId").GetString(), body.GetProperty("publicKeyPem").GetString()!.Trim()));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("attestation_key_already_registered", await RegistryApiHost.ProblemCodeAsync(again));
+        Assert.Equal("attestation_key_already_registered", await ApiFixture.ProblemCodeAsync(again));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class AttestationKeyEndpointTests(RegistryApiHost host) : IClassFi
         Assert.Equal(["a1", "a2", "a3"], KeyIds(await host.GetJsonAsync(mine, "/api/v1/attestation-keys")));
         Assert.Equal(HttpStatusCode.Forbidden, (await host.SendAsync(HttpMethod.Get, "/api/v1/attestation-keys?organisationId=op-keys-list-b", mine)).StatusCode);
         Assert.Equal(["b1"], KeyIds(await host.GetJsonAsync(agency, "/api/v1/attestation-keys?organisationId=op-keys-list-b")));
-        Assert.Equal(["b1"], KeyIds(await host.GetJsonAsync(RegistryApiHost.AdminKey, "/api/v1/attestation-keys?organisationId=op-keys-list-b")));
+        Assert.Equal(["b1"], KeyIds(await host.GetJsonAsync(ApiFixture.AdminKey, "/api/v1/attestation-keys?organisationId=op-keys-list-b")));
 
         var walked = new List<string>();
         string? next = null;
@@ -94,8 +94,8 @@ public sealed class AttestationKeyEndpointTests(RegistryApiHost host) : IClassFi
         var later = await host.SendAsync(HttpMethod.Post, "/api/v1/attestation-keys/r1/retire", owner, new { validUntil = until.AddYears(1) });
 
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-        Assert.Equal("attestation_key_not_found", await RegistryApiHost.ProblemCodeAsync(foreign));
-        Assert.Equal("invalid_validity", await RegistryApiHost.ProblemCodeAsync(beforeStart));
+        Assert.Equal("attestation_key_not_found", await ApiFixture.ProblemCodeAsync(foreign));
+        Assert.Equal("invalid_validity", await ApiFixture.ProblemCodeAsync(beforeStart));
         Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
         using var list = await host.GetJsonAsync(owner, "/api/v1/attestation-keys");

@@ -18,7 +18,7 @@ namespace ChipRegistry.Api.Tests.Attestations;
 /// Arranges installed chips straight through the domain's command handlers (registration, shipment, receipt,
 /// installation), so the attestation endpoints are tested without the lifecycle's own endpoints.
 /// </summary>
-public sealed class AttestationWorld(RegistryApiHost host)
+public sealed class AttestationWorld(ApiFixture host)
 {
     public const string ManufacturerId = "attest-mfr";
 
@@ -92,7 +92,7 @@ public sealed class AttestationWorld(RegistryApiHost host)
         (await host.Commands.HandleAsync(new ReceiveChip(Guid.NewGuid(), chipId, "US", to, Next()))).EnsureAccepted();
     }
 
-    public RegistryReads Reads => host.Factory.Services.GetRequiredService<RegistryReads>();
+    public RegistryReads Reads => host.Services.GetRequiredService<RegistryReads>();
 
     /// <summary>The chip's stream as stored.</summary>
     public Task<IReadOnlyList<StoredEvent>> HistoryAsync(string chipId) => Reads.ReadChipHistoryAsync(chipId);
@@ -103,13 +103,13 @@ public sealed class AttestationWorld(RegistryApiHost host)
     /// <summary>Plants a nonce as if the registry had issued it (for the committed vector, whose nonce is fixed).</summary>
     public async Task PlantNonceAsync(string nonce, string organisationId, Instant expiresAt)
     {
-        var dataSource = host.Factory.Services.GetRequiredService<NpgsqlDataSource>();
-        var schema = host.Factory.Services.GetRequiredService<IEventStore>().Schema;
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var schema = host.Services.GetRequiredService<IEventStore>().Schema;
         await using var command = dataSource.CreateCommand(
             $"insert into {schema.Quoted}.attestation_nonces (nonce, organisation_id, issued_at, expires_at) values ($1, $2, now(), $3)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = nonce });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = expiresAt.ToDateTimeUtc() });
+        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = PostgresTime.Truncate(expiresAt) });
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -10,14 +10,14 @@ using NodaTime;
 namespace ChipRegistry.Api.Tests.Attestations;
 
 /// <summary>The registry's clock moved on, not the test's: a second API process on the same database with a clock that can be pushed forward.</summary>
-public sealed class NonceExpiryTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class NonceExpiryTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task a_nonce_used_within_its_ten_minutes_is_valid_and_one_used_after_them_is_invalid_and_stays_unused()
     {
         var clock = new ShiftedClock();
-        await using var shifted = host.Factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IClock>(clock)));
-        using var client = shifted.CreateClient();
+        await using var shifted = await host.StartAnotherAsync(builder => builder.ConfigureTestServices(services => services.AddSingleton<IClock>(clock)));
+        using var client = shifted.Server.CreateClient();
         await Readiness.WaitUntilReadyAsync(client);
         var world = new AttestationWorld(host);
         var token = await world.OperatorKeyAsync("op-expiry");

@@ -4,13 +4,13 @@ using ChipRegistry.Api.OpenApi;
 
 namespace ChipRegistry.Api.Tests.Authorization;
 
-public sealed class AuthorizationMatrixTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class AuthorizationMatrixTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public void every_api_endpoint_has_a_row_in_the_authorization_table_and_every_row_an_endpoint()
     {
         var table = AuthorizationTable.Read();
-        var endpoints = ApiEndpoints.All(host.Factory.Services).Select(e => $"{e.Method} {e.Path}").ToList();
+        var endpoints = ApiEndpoints.All(host.Services).Select(e => $"{e.Method} {e.Path}").ToList();
 
         Assert.Empty(endpoints.Except(table.Keys));
         Assert.Empty(table.Keys.Except(endpoints));
@@ -26,7 +26,7 @@ public sealed class AuthorizationMatrixTests(RegistryApiHost host) : IClassFixtu
         foreach (var role in KeyEndpoints.Roles.Order())
         {
             var caller = await CallerAsync(role);
-            foreach (var (method, path, endpoint) in ApiEndpoints.All(host.Factory.Services))
+            foreach (var (method, path, endpoint) in ApiEndpoints.All(host.Services))
             {
                 var name = $"{method} {path}";
                 var cell = table[name][role];
@@ -65,7 +65,7 @@ public sealed class AuthorizationMatrixTests(RegistryApiHost host) : IClassFixtu
     {
         if (role == ApiKeys.AdminRole)
         {
-            return new MatrixCaller(role, ChipRegistry.Domain.Organisations.BuiltInOrganisations.RegistryId, RegistryApiHost.AdminKey);
+            return new MatrixCaller(role, ChipRegistry.Domain.Organisations.BuiltInOrganisations.RegistryId, ApiFixture.AdminKey);
         }
         Assert.True(ChipRegistry.Api.Callers.Callers.TryKindOf(role, out var kind));
         var organisation = $"matrix-{role}";
@@ -90,7 +90,7 @@ public sealed class AuthorizationMatrixTests(RegistryApiHost host) : IClassFixtu
     [Fact]
     public async Task without_a_key_every_api_endpoint_answers_401()
     {
-        foreach (var (method, path, endpoint) in ApiEndpoints.All(host.Factory.Services))
+        foreach (var (method, path, endpoint) in ApiEndpoints.All(host.Services))
         {
             var response = await host.SendAsync(new HttpMethod(method), await Substitute(path), key: null, endpoint.Metadata.GetMetadata<RequestExample>()?.Value);
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode}");

@@ -10,7 +10,7 @@ public sealed record ArrangedCall(string Path, object? Body = null, IReadOnlyDic
 /// Builds the world a matrix cell needs, per endpoint: with the relation (the caller owns, holds, operates or is
 /// named on a fresh target) or without it (a fresh target of the same shape that belongs to someone else).
 /// Every call makes its own targets, so one cell's write never disturbs another's. Implementations are found
-/// by reflection and take the shared <see cref="RegistryApiHost"/> in their constructor.
+/// by reflection and take the shared <see cref="ApiFixture"/> in their constructor.
 /// </summary>
 public interface IMatrixArrangement
 {

@@ -4,7 +4,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Catalog;
 
-public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class CatalogEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task the_seeded_catalog_lists_every_model_of_domain_md_with_computed_figures_across_pages()
@@ -49,6 +49,6 @@ public sealed class CatalogEndpointTests(RegistryApiHost host) : IClassFixture<R
         var response = await host.SendAsync(HttpMethod.Get, "/api/v1/models/acme-x1", reader.Token);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("not_found", await RegistryApiHost.ProblemCodeAsync(response));
+        Assert.Equal("not_found", await ApiFixture.ProblemCodeAsync(response));
     }
 }

@@ -4,7 +4,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Catalog;
 
-public sealed class RegisterModelTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class RegisterModelTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private readonly RegistryWorld world = new(host);
 
@@ -41,7 +41,7 @@ public sealed class RegisterModelTests(RegistryApiHost host) : IClassFixture<Reg
 
         var response = await world.PostRawAsync(maker.Token, "/api/v1/models", Spec(modelId, extra, bitLength));
 
-        Assert.Equal((status, code), ((int)response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)));
+        Assert.Equal((status, code), ((int)response.StatusCode, await ApiFixture.ProblemCodeAsync(response)));
         Assert.Equal(before, await world.EventCountAsync());
     }
 }

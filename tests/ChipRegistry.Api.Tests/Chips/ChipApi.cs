@@ -10,7 +10,7 @@ internal static class ChipApi
 {
     public static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public static async Task<HttpResponseMessage> PostRawAsync(this RegistryApiHost host, string path, string key, string json, IReadOnlyDictionary<string, string>? headers = null)
+    public static async Task<HttpResponseMessage> PostRawAsync(this ApiFixture host, string path, string key, string json, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -22,7 +22,7 @@ internal static class ChipApi
     }
 
     /// <summary>POST without a Content-Length: the body's size is known only as it is read.</summary>
-    public static async Task<HttpResponseMessage> PostUndeclaredAsync(this RegistryApiHost host, string path, string key, string json)
+    public static async Task<HttpResponseMessage> PostUndeclaredAsync(this ApiFixture host, string path, string key, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new UndeclaredContent(Encoding.UTF8.GetBytes(json)) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -60,9 +60,9 @@ internal static class ChipApi
         return document.RootElement.Clone();
     }
 
-    public static async Task<long> EventCountAsync(this RegistryApiHost host) => await host.ScalarAsync("select count(*) from chipregistry.events");
+    public static async Task<long> EventCountAsync(this ApiFixture host) => await host.ScalarAsync("select count(*) from chipregistry.events");
 
-    public static async Task<long> ScalarAsync(this RegistryApiHost host, string sql, params object[] parameters)
+    public static async Task<long> ScalarAsync(this ApiFixture host, string sql, params object[] parameters)
     {
         await using var connection = await host.Database.OpenAsync(Cancel);
         await using var command = new NpgsqlCommand(sql, connection);
@@ -73,9 +73,9 @@ internal static class ChipApi
         return Convert.ToInt64(await command.ExecuteScalarAsync(Cancel), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static async Task<long> ChipVersionAsync(this RegistryApiHost host, string chipId) =>
+    public static async Task<long> ChipVersionAsync(this ApiFixture host, string chipId) =>
         await host.ScalarAsync("select coalesce(max(version), 0) from chipregistry.streams where key = $1", chipId);
 
     public static async Task<(int Status, string? Code)> ProblemAsync(HttpResponseMessage response) =>
-        ((int)response.StatusCode, (int)response.StatusCode >= 400 ? await RegistryApiHost.ProblemCodeAsync(response) : null);
+        ((int)response.StatusCode, (int)response.StatusCode >= 400 ? await ApiFixture.ProblemCodeAsync(response) : null);
 }

@@ -13,7 +13,7 @@ namespace ChipRegistry.Api.Tests.Chips;
 /// Builds chips in a given state straight through the domain's command handlers (the world a test starts from), so
 /// the HTTP call under test is the only request that goes through the API. Every chip is new.
 /// </summary>
-public sealed class ChipArranger(RegistryApiHost host)
+public sealed class ChipArranger(ApiFixture host)
 {
     public const string Manufacturer = "arr-mfr";
     public const string Buyer = "arr-buyer";
@@ -26,7 +26,7 @@ public sealed class ChipArranger(RegistryApiHost host)
 
     public CommandPipeline Commands => host.Commands;
 
-    public RegistryReads Reads => host.Factory.Services.GetRequiredService<RegistryReads>();
+    public RegistryReads Reads => host.Services.GetRequiredService<RegistryReads>();
 
     public static Instant Now => SystemClock.Instance.GetCurrentInstant() - Duration.FromMinutes(1);
 

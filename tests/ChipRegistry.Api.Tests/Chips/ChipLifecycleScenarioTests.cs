@@ -14,7 +14,7 @@ using static ChipRegistry.Api.Tests.Chips.ChipApi;
 namespace ChipRegistry.Api.Tests.Chips;
 
 /// <summary>A chip's life through the API, each step by the user group that records it, on a real PostgreSQL.</summary>
-public sealed class ChipLifecycleScenarioTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class ChipLifecycleScenarioTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private static readonly DateTimeOffset Earlier = DateTimeOffset.UtcNow.AddHours(-2);
 

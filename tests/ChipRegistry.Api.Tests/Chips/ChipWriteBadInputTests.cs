@@ -7,7 +7,7 @@ using static ChipRegistry.Api.Tests.Chips.ChipApi;
 namespace ChipRegistry.Api.Tests.Chips;
 
 /// <summary>Every bad request to a chip write gets its 4xx problem code, and the database is left exactly as it was.</summary>
-public sealed class ChipWriteBadInputTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class ChipWriteBadInputTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private const string Injection = "'; drop table events; --";
 

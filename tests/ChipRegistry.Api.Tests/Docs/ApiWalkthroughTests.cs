@@ -8,7 +8,7 @@ namespace ChipRegistry.Api.Tests.Docs;
 /// every command, in order, against a test host and checks each answer's status against the one the text gives,
 /// so the documentation cannot promise what the API does not do.
 /// </summary>
-public sealed class ApiWalkthroughTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class ApiWalkthroughTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     public const string Section = "A chip's life, end to end";
 
@@ -19,7 +19,7 @@ public sealed class ApiWalkthroughTests(RegistryApiHost host) : IClassFixture<Re
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["REGISTRY"] = "http://127.0.0.1:5080",
-            ["ADMIN_KEY"] = RegistryApiHost.AdminKey,
+            ["ADMIN_KEY"] = ApiFixture.AdminKey,
         };
         var replayed = 0;
         foreach (var (line, command, expected) in CurlWalkthrough.Commands(markdown, Section))

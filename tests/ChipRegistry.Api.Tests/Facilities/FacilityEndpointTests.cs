@@ -4,7 +4,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Facilities;
 
-public sealed class FacilityEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class FacilityEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private readonly RegistryWorld world = new(host);
 
@@ -21,7 +21,7 @@ public sealed class FacilityEndpointTests(RegistryApiHost host) : IClassFixture<
         var power = await host.SendAsync(HttpMethod.Post, "/api/v1/facilities/memphis-1/power", op.Token, new { declaredPowerMw = 300m });
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.OK], new[] { registered.StatusCode, hallA.StatusCode, hallB.StatusCode, power.StatusCode });
-        foreach (var reader in new[] { op.Token, agency.Token, RegistryApiHost.AdminKey })
+        foreach (var reader in new[] { op.Token, agency.Token, ApiFixture.AdminKey })
         {
             using var facility = await host.GetJsonAsync(reader, "/api/v1/facilities/memphis-1");
             Assert.Equal("op-memphis", facility.RootElement.GetProperty("operatorId").GetString());
@@ -49,7 +49,7 @@ public sealed class FacilityEndpointTests(RegistryApiHost host) : IClassFixture<
             var hidden = await host.SendAsync(method, $"/api/v1/facilities/owned-site{suffix}", rival.Token, body);
             var unknown = await host.SendAsync(method, $"/api/v1/facilities/owned-site-x{suffix}", rival.Token, body);
             Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
-            Assert.Equal("facility_not_registered", await RegistryApiHost.ProblemCodeAsync(hidden));
+            Assert.Equal("facility_not_registered", await ApiFixture.ProblemCodeAsync(hidden));
             Assert.Equal(await Shape(unknown, "owned-site-x"), await Shape(hidden, "owned-site"));
         }
         Assert.Equal(before, await world.EventCountAsync());
@@ -70,7 +70,7 @@ public sealed class FacilityEndpointTests(RegistryApiHost host) : IClassFixture<
 
         var response = await world.PostRawAsync(op.Token, "/api/v1/facilities", json);
 
-        Assert.Equal((status, code), ((int)response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)));
+        Assert.Equal((status, code), ((int)response.StatusCode, await ApiFixture.ProblemCodeAsync(response)));
         Assert.Equal(before, await world.EventCountAsync());
     }
 
@@ -93,9 +93,9 @@ public sealed class FacilityEndpointTests(RegistryApiHost host) : IClassFixture<
         var cluster = await host.SendAsync(HttpMethod.Post, "/api/v1/facilities/dup-site/clusters", op.Token, new { clusterId = "c1", name = "C1 again" });
         var power = await host.SendAsync(HttpMethod.Post, "/api/v1/facilities/dup-site/power", op.Token, new { declaredPowerMw = -5m });
 
-        Assert.Equal((HttpStatusCode.Conflict, "facility_already_registered"), (again.StatusCode, await RegistryApiHost.ProblemCodeAsync(again)));
-        Assert.Equal((HttpStatusCode.Conflict, "cluster_already_registered"), (cluster.StatusCode, await RegistryApiHost.ProblemCodeAsync(cluster)));
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_power"), (power.StatusCode, await RegistryApiHost.ProblemCodeAsync(power)));
+        Assert.Equal((HttpStatusCode.Conflict, "facility_already_registered"), (again.StatusCode, await ApiFixture.ProblemCodeAsync(again)));
+        Assert.Equal((HttpStatusCode.Conflict, "cluster_already_registered"), (cluster.StatusCode, await ApiFixture.ProblemCodeAsync(cluster)));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_power"), (power.StatusCode, await ApiFixture.ProblemCodeAsync(power)));
         Assert.Equal(before, await world.EventCountAsync());
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChipRegistry.Api.Tests.Feed;
 
-public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class FeedEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task an_agency_reads_every_event_in_order_up_to_the_high_water_mark_and_pages_through_it()
@@ -14,7 +14,7 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
         var agency = await host.OrganisationKeyAsync("agency-feed", OrganisationKind.Agency);
         await host.OrganisationKeyAsync("feed-op-1", OrganisationKind.Operator);
         await host.OrganisationKeyAsync("feed-op-2", OrganisationKind.Operator);
-        var committed = await host.Factory.Services.GetRequiredService<ProjectionDaemon>().WaitForCatchUpAsync(TestContext.Current.CancellationToken);
+        var committed = await host.Services.GetRequiredService<ProjectionDaemon>().WaitForCatchUpAsync(TestContext.Current.CancellationToken);
 
         using var all = await host.GetJsonAsync(agency.Token, "/api/v1/feed?after=0&limit=1000");
         var seqIds = all.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seqId").GetInt64()).ToList();
@@ -50,6 +50,6 @@ public sealed class FeedEndpointTests(RegistryApiHost host) : IClassFixture<Regi
         var response = await host.SendAsync(HttpMethod.Get, "/api/v1/feed?after=0&limit=0", agency.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid_page", await RegistryApiHost.ProblemCodeAsync(response));
+        Assert.Equal("invalid_page", await ApiFixture.ProblemCodeAsync(response));
     }
 }

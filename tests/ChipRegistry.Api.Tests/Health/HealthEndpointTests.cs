@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Alba;
 using ChipRegistry.EventStore;
 using ChipRegistry.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,19 +14,20 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
     [Fact]
     public async Task health_answers_200_while_the_process_serves_even_without_a_database()
     {
-        await using var factory = RegistryApiFactory.ForDatabase(Unreachable);
-        using var client = factory.CreateClient();
+        await using var api = await ApiHosts.ForDatabaseAsync(Unreachable);
 
-        var response = await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await api.Scenario(s =>
+        {
+            s.Get.Url("/health");
+            s.StatusCodeShouldBe(HttpStatusCode.OK);
+        });
     }
 
     [Fact]
     public async Task ready_is_200_once_the_database_answers_and_migrations_are_applied()
     {
-        await using var factory = RegistryApiFactory.ForDatabase(fixture.Database.ConnectionString);
-        using var client = factory.CreateClient();
+        await using var api = await ApiHosts.ForDatabaseAsync(fixture.Database.ConnectionString);
+        using var client = api.Server.CreateClient();
 
         var response = await Readiness.WaitUntilHealthyAsync(client);
 
@@ -42,12 +44,12 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
     public async Task ready_is_503_while_migrations_are_missing_and_200_once_they_are_applied()
     {
         await using var database = await TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
+        await using var api = await ApiHosts.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings:Registry"] = database.ConnectionString,
             ["Registry:MigrateOnStartup"] = "false",
         });
-        using var client = factory.CreateClient();
+        using var client = api.Server.CreateClient();
 
         var unready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
@@ -57,7 +59,7 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
             Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("schema").GetProperty("status").GetString());
         }
 
-        await factory.Services.GetRequiredService<PostgresEventStore>().MigrateAsync(TestContext.Current.CancellationToken);
+        await api.Services.GetRequiredService<PostgresEventStore>().MigrateAsync(TestContext.Current.CancellationToken);
 
         var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -66,11 +68,12 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
     [Fact]
     public async Task ready_is_503_when_the_database_cannot_be_reached()
     {
-        await using var factory = RegistryApiFactory.ForDatabase(Unreachable);
-        using var client = factory.CreateClient();
+        await using var api = await ApiHosts.ForDatabaseAsync(Unreachable);
 
-        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await api.Scenario(s =>
+        {
+            s.Get.Url("/health/ready");
+            s.StatusCodeShouldBe(HttpStatusCode.ServiceUnavailable);
+        });
     }
 }

@@ -25,9 +25,7 @@ public sealed class ComposeEnvironmentTests(DatabaseFixture fixture) : IClassFix
         };
         var settings = environment.ToDictionary(entry => ConfigurationKey(entry.Key), entry => entry.Value);
 
-        await using var factory = new RegistryApiFactory(settings);
-        factory.UseKestrel();
-        factory.StartServer();
+        await using var factory = KestrelApi.Start(settings);
 
         var options = factory.Services.GetRequiredService<IOptions<RegistryOptions>>().Value;
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace ChipRegistry.Api.Tests.Idempotency;
 
-public sealed class IdempotencyKeyTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class IdempotencyKeyTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task a_retry_under_the_same_key_replays_the_first_response_and_changes_nothing()
@@ -75,7 +75,7 @@ public sealed class IdempotencyKeyTests(RegistryApiHost host) : IClassFixture<Re
     private async Task<HttpResponseMessage> Post(string idempotencyKey, IssueKeyRequest body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RegistryApiHost.AdminKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiFixture.AdminKey);
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await host.Client.SendAsync(request, TestContext.Current.CancellationToken);
     }

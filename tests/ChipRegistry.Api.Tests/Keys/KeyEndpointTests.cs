@@ -10,9 +10,9 @@ using Npgsql;
 
 namespace ChipRegistry.Api.Tests.Keys;
 
-public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class KeyEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
-    private const string BootstrapKey = RegistryApiHost.AdminKey;
+    private const string BootstrapKey = ApiFixture.AdminKey;
 
     [Fact]
     public async Task the_bootstrap_admin_issues_lists_and_revokes_keys_and_only_hashes_are_stored()
@@ -82,8 +82,8 @@ public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<Regis
     public async Task without_a_key_admin_endpoints_answer_401_with_a_bearer_challenge()
     {
         await using var database = await TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
-        await using var factory = RegistryApiFactory.ForDatabase(database.ConnectionString);
-        using var client = factory.CreateClient();
+        await using var api = await ApiHosts.ForDatabaseAsync(database.ConnectionString);
+        using var client = api.Server.CreateClient();
         await Readiness.WaitUntilReadyAsync(client);
 
         var response = await client.GetAsync(new Uri("/api/v1/admin/keys", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -98,10 +98,10 @@ public sealed class KeyEndpointTests(RegistryApiHost host) : IClassFixture<Regis
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(cancellationToken);
-        await using var factory = RegistryApiFactory.ForDatabase(database.ConnectionString);
-        using var client = factory.CreateClient();
+        await using var api = await ApiHosts.ForDatabaseAsync(database.ConnectionString);
+        using var client = api.Server.CreateClient();
         await Readiness.WaitUntilReadyAsync(client);
-        var keys = factory.Services.GetRequiredService<ApiKeys>();
+        var keys = api.Services.GetRequiredService<ApiKeys>();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await keys.AnyActiveKeyAsync(BuiltInOrganisations.RegistryId, ApiKeys.AdminRole, cancellationToken) && DateTime.UtcNow < deadline)

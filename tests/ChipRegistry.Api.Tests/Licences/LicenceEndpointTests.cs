@@ -3,7 +3,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Licences;
 
-public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class LicenceEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private readonly RegistryWorld world = new(host);
 
@@ -30,14 +30,14 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
 
         var granted = await host.SendAsync(HttpMethod.Post, "/api/v1/licences", agency.Token, Grant("lic-uae-1"));
         Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
-        foreach (var reader in new[] { holder.Token, consignee.Token, agency.Token, RegistryApiHost.AdminKey })
+        foreach (var reader in new[] { holder.Token, consignee.Token, agency.Token, ApiFixture.AdminKey })
         {
             using var licence = await host.GetJsonAsync(reader, "/api/v1/licences/lic-uae-1");
             Assert.Equal("D2000001", licence.RootElement.GetProperty("number").GetString());
             Assert.Equal("bis-test", licence.RootElement.GetProperty("grantedBy").GetString());
         }
         var hidden = await host.SendAsync(HttpMethod.Get, "/api/v1/licences/lic-uae-1", stranger.Token);
-        Assert.Equal((HttpStatusCode.NotFound, "licence_not_found"), (hidden.StatusCode, await RegistryApiHost.ProblemCodeAsync(hidden)));
+        Assert.Equal((HttpStatusCode.NotFound, "licence_not_found"), (hidden.StatusCode, await ApiFixture.ProblemCodeAsync(hidden)));
 
         var revoked = await host.SendAsync(HttpMethod.Post, "/api/v1/licences/lic-uae-1/revoke", agency.Token, new { reason = "diversion risk", effectiveFrom = "2026-09-01" });
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
@@ -51,9 +51,9 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
         var again = await host.SendAsync(HttpMethod.Post, "/api/v1/licences/lic-uae-1/revoke", agency.Token, new { reason = "again", effectiveFrom = "2026-10-01" });
         var unknown = await host.SendAsync(HttpMethod.Post, "/api/v1/licences/lic-none/revoke", agency.Token, new { reason = "x", effectiveFrom = "2026-10-01" });
         var noReason = await host.SendAsync(HttpMethod.Post, "/api/v1/licences/lic-uae-1/revoke", agency.Token, new { effectiveFrom = "2026-10-01" });
-        Assert.Equal((HttpStatusCode.Conflict, "licence_already_revoked"), (again.StatusCode, await RegistryApiHost.ProblemCodeAsync(again)));
-        Assert.Equal((HttpStatusCode.NotFound, "licence_not_found"), (unknown.StatusCode, await RegistryApiHost.ProblemCodeAsync(unknown)));
-        Assert.Equal((HttpStatusCode.BadRequest, "wrong_type"), (noReason.StatusCode, await RegistryApiHost.ProblemCodeAsync(noReason)));
+        Assert.Equal((HttpStatusCode.Conflict, "licence_already_revoked"), (again.StatusCode, await ApiFixture.ProblemCodeAsync(again)));
+        Assert.Equal((HttpStatusCode.NotFound, "licence_not_found"), (unknown.StatusCode, await ApiFixture.ProblemCodeAsync(unknown)));
+        Assert.Equal((HttpStatusCode.BadRequest, "wrong_type"), (noReason.StatusCode, await ApiFixture.ProblemCodeAsync(noReason)));
         Assert.Equal(before, await world.EventCountAsync());
     }
 
@@ -70,7 +70,7 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
             notificationId, kind = "aca", number = "A300400", consigneeId = consignee.OrganisationId, endUserId = endUser.OrganisationId, destination = "MY", modelId = "nvidia-h20",
         });
 
-        foreach (var reader in new[] { exporter.Token, consignee.Token, endUser.Token, agency.Token, RegistryApiHost.AdminKey })
+        foreach (var reader in new[] { exporter.Token, consignee.Token, endUser.Token, agency.Token, ApiFixture.AdminKey })
         {
             using var read = await host.GetJsonAsync(reader, $"/api/v1/notifications/{notificationId}");
             var n = read.RootElement;
@@ -98,10 +98,10 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
 
         var hidden = await host.SendAsync(HttpMethod.Get, path, stranger.Token);
 
-        Assert.Equal((HttpStatusCode.NotFound, "notification_not_found"), (hidden.StatusCode, await RegistryApiHost.ProblemCodeAsync(hidden)));
+        Assert.Equal((HttpStatusCode.NotFound, "notification_not_found"), (hidden.StatusCode, await ApiFixture.ProblemCodeAsync(hidden)));
         Assert.Equal(unknown.StatusCode, hidden.StatusCode);
         Assert.Equal(unknown.Content.Headers.ContentType, hidden.Content.Headers.ContentType);
-        Assert.Equal(await RegistryApiHost.ProblemBytesAsync(unknown), await RegistryApiHost.ProblemBytesAsync(hidden));
+        Assert.Equal(await ApiFixture.ProblemBytesAsync(unknown), await ApiFixture.ProblemBytesAsync(hidden));
         using var exporterRead = await host.GetJsonAsync(exporter.Token, path);
         Assert.Equal(notificationId, exporterRead.RootElement.GetProperty("notificationId").GetString());
     }
@@ -126,7 +126,7 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
 
         var response = await host.SendAsync(HttpMethod.Post, "/api/v1/licences", agency.Token, body);
 
-        Assert.True((status, code) == ((int)response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)), $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        Assert.True((status, code) == ((int)response.StatusCode, await ApiFixture.ProblemCodeAsync(response)), $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
         Assert.Equal(before, await world.EventCountAsync());
     }
 
@@ -156,7 +156,7 @@ public sealed class LicenceEndpointTests(RegistryApiHost host) : IClassFixture<R
         })
         {
             var response = await world.PostRawAsync(exporter.Token, "/api/v1/notifications", json);
-            Assert.Equal((status, code), ((int)response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)));
+            Assert.Equal((status, code), ((int)response.StatusCode, await ApiFixture.ProblemCodeAsync(response)));
         }
         Assert.Equal(before, await world.EventCountAsync());
     }

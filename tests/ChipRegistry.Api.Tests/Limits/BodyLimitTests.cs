@@ -18,14 +18,12 @@ public sealed class BodyLimitTests(DatabaseFixture fixture) : IClassFixture<Data
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var port = FreePort();
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
+        await using var factory = KestrelApi.Start(new Dictionary<string, string>
         {
             ["ConnectionStrings:Registry"] = fixture.Database.ConnectionString,
             [BootstrapAdminKey.Variable] = AdminKey,
             ["urls"] = $"http://127.0.0.1:{port}",
         });
-        factory.UseKestrel();
-        factory.StartServer();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         await Readiness.WaitUntilReadyAsync(http);

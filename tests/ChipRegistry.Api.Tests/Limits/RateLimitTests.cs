@@ -9,13 +9,13 @@ public sealed class RateLimitTests
     [Fact]
     public async Task a_key_past_its_burst_gets_429_with_retry_after_and_other_keys_and_probes_are_unaffected()
     {
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
+        await using var api = await ApiHosts.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings:Registry"] = "Host=/nonexistent;Username=postgres",
             ["Registry:RateLimit:PermitsPerSecond"] = "1",
             ["Registry:RateLimit:Burst"] = "2",
         });
-        using var client = factory.CreateClient();
+        using var client = api.Server.CreateClient();
         var cancellationToken = TestContext.Current.CancellationToken;
 
         var statuses = new List<HttpStatusCode>();

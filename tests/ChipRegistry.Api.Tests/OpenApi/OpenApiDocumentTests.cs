@@ -1,19 +1,23 @@
 using System.Text.Json;
+using Alba;
 using ChipRegistry.Api.OpenApi;
 
 namespace ChipRegistry.Api.Tests.OpenApi;
 
-public sealed class OpenApiDocumentTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class OpenApiDocumentTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task every_api_endpoint_has_an_operation_an_example_and_problem_responses()
     {
-        var response = await host.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var result = await host.Host.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBeSuccess();
+        });
+        using var document = JsonDocument.Parse(await result.ReadAsTextAsync());
         var paths = document.RootElement.GetProperty("paths");
 
-        var endpoints = ApiEndpoints.All(host.Factory.Services);
+        var endpoints = ApiEndpoints.All(host.Services);
         Assert.NotEmpty(endpoints);
         var missing = new List<string>();
         foreach (var (method, path, endpoint) in endpoints)

@@ -5,9 +5,9 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Organisations;
 
-public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class OrganisationEndpointTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
-    private const string Admin = RegistryApiHost.AdminKey;
+    private const string Admin = ApiFixture.AdminKey;
     private readonly RegistryWorld world = new(host);
 
     [Fact]
@@ -42,10 +42,10 @@ public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixt
         var adminForCompany = await host.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", Admin, new { organisationId = "op-keys", role = "admin", label = "x" });
 
         Assert.Equal(HttpStatusCode.NotFound, unregistered.StatusCode);
-        Assert.Equal("organisation_not_registered", await RegistryApiHost.ProblemCodeAsync(unregistered));
+        Assert.Equal("organisation_not_registered", await ApiFixture.ProblemCodeAsync(unregistered));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch.StatusCode);
-        Assert.Equal("role_mismatch", await RegistryApiHost.ProblemCodeAsync(mismatch));
-        Assert.Equal("role_mismatch", await RegistryApiHost.ProblemCodeAsync(adminForCompany));
+        Assert.Equal("role_mismatch", await ApiFixture.ProblemCodeAsync(mismatch));
+        Assert.Equal("role_mismatch", await ApiFixture.ProblemCodeAsync(adminForCompany));
         Assert.Equal(before, await world.EventCountAsync());
     }
 
@@ -59,7 +59,7 @@ public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixt
         var key = (await issued.Content.ReadFromJsonAsync<IssuedKeyResponse>(TestContext.Current.CancellationToken))!;
         Assert.Equal(ApiKeys.AdminRole, key.Role);
         Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(HttpMethod.Get, "/api/v1/admin/keys", key.Token)).StatusCode);
-        Assert.Equal("role_mismatch", await RegistryApiHost.ProblemCodeAsync(asOperator));
+        Assert.Equal("role_mismatch", await ApiFixture.ProblemCodeAsync(asOperator));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixt
         Assert.Equal(["page-a", "page-b", "page-c", "page-d", "page-reader"], seen.Where(id => id.StartsWith("page-", StringComparison.Ordinal)));
         var outOfRange = await host.SendAsync(HttpMethod.Get, "/api/v1/organisations?limit=0", reader.Token);
         Assert.Equal(HttpStatusCode.BadRequest, outOfRange.StatusCode);
-        Assert.Equal("invalid_page", await RegistryApiHost.ProblemCodeAsync(outOfRange));
+        Assert.Equal("invalid_page", await ApiFixture.ProblemCodeAsync(outOfRange));
     }
 
     [Fact]
@@ -108,9 +108,9 @@ public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixt
         var cycle = await host.SendAsync(HttpMethod.Post, "/api/v1/organisations/holdco/parent", Admin, new { parentId = "subsidiary", effectiveFrom = "2024-06-01" });
         var unknownParent = await host.SendAsync(HttpMethod.Post, "/api/v1/organisations/holdco/parent", Admin, new { parentId = "ghost-holdings", effectiveFrom = "2024-06-01" });
         var unknownChild = await host.SendAsync(HttpMethod.Post, "/api/v1/organisations/ghost-sub/parent", Admin, new { parentId = "holdco", effectiveFrom = "2024-06-01" });
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "parent_cycle"), (cycle.StatusCode, await RegistryApiHost.ProblemCodeAsync(cycle)));
-        Assert.Equal((HttpStatusCode.NotFound, "parent_not_registered"), (unknownParent.StatusCode, await RegistryApiHost.ProblemCodeAsync(unknownParent)));
-        Assert.Equal((HttpStatusCode.NotFound, "organisation_not_registered"), (unknownChild.StatusCode, await RegistryApiHost.ProblemCodeAsync(unknownChild)));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "parent_cycle"), (cycle.StatusCode, await ApiFixture.ProblemCodeAsync(cycle)));
+        Assert.Equal((HttpStatusCode.NotFound, "parent_not_registered"), (unknownParent.StatusCode, await ApiFixture.ProblemCodeAsync(unknownParent)));
+        Assert.Equal((HttpStatusCode.NotFound, "organisation_not_registered"), (unknownChild.StatusCode, await ApiFixture.ProblemCodeAsync(unknownChild)));
         Assert.Equal(before, await world.EventCountAsync());
     }
 
@@ -133,7 +133,7 @@ public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixt
 
         var response = await world.PostRawAsync(Admin, "/api/v1/organisations", json);
 
-        Assert.Equal((status, code), ((int)response.StatusCode, await RegistryApiHost.ProblemCodeAsync(response)));
+        Assert.Equal((status, code), ((int)response.StatusCode, await ApiFixture.ProblemCodeAsync(response)));
         Assert.Equal(before, await world.EventCountAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await host.SendAsync(HttpMethod.Get, "/api/v1/organisations/bad-1", Admin)).StatusCode);
     }
@@ -148,7 +148,7 @@ public sealed class OrganisationEndpointTests(RegistryApiHost host) : IClassFixt
 
         var again = await host.SendAsync(HttpMethod.Post, "/api/v1/organisations", Admin, new { organisationId = "bobby-tables", name = "other", kind = "end_user", country = "US", foundedOn = "2015-05-05" });
 
-        Assert.Equal((HttpStatusCode.Conflict, "organisation_already_registered"), (again.StatusCode, await RegistryApiHost.ProblemCodeAsync(again)));
+        Assert.Equal((HttpStatusCode.Conflict, "organisation_already_registered"), (again.StatusCode, await ApiFixture.ProblemCodeAsync(again)));
         Assert.Equal(before, await world.EventCountAsync());
         using var read = await host.GetJsonAsync(Admin, "/api/v1/organisations/bobby-tables");
         Assert.Equal(name, read.RootElement.GetProperty("name").GetString());

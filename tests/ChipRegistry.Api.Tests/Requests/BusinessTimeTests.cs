@@ -34,13 +34,13 @@ public sealed class BusinessTimeTests
     [Fact]
     public async Task the_window_is_bound_from_configuration()
     {
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
+        await using var api = await ApiHosts.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings:Registry"] = "Host=/nonexistent;Username=postgres",
             ["Registry:BusinessTime:MaxFutureSkew"] = "00:30:00",
         });
 
-        var options = factory.Services.GetRequiredService<IOptions<BusinessTimeOptions>>().Value;
+        var options = api.Services.GetRequiredService<IOptions<BusinessTimeOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromMinutes(30), options.MaxFutureSkew);
         options.Validate(Now + Duration.FromMinutes(29), Now);

@@ -1,7 +1,6 @@
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ChipRegistry.Domain.Tests.Chips;
 
@@ -50,9 +49,8 @@ public class ChipFoldPropertyTests
         return true;
     }
 
-    [Fact]
-    public void rejected_commands_produce_nothing_and_state_equals_a_fresh_fold_of_non_voided_events() =>
-        Prop.ForAll<int[]>(Holds).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+    [Property(MaxTest = 300)]
+    public bool rejected_commands_produce_nothing_and_state_equals_a_fresh_fold_of_non_voided_events(int[] steps) => Holds(steps);
 
     [Fact]
     public void a_known_sequence_with_sale_void_and_hold_holds()

@@ -5,6 +5,7 @@ using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Tests.Chips;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ChipRegistry.Domain.Tests.Persistence;
 
@@ -12,8 +13,11 @@ namespace ChipRegistry.Domain.Tests.Persistence;
 /// The chip lifecycle run through the handlers against PostgreSQL: the inline chip-state row always equals a fresh
 /// fold of the stream read back from the database, and a rejected command appends nothing.
 /// </summary>
-public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : IClassFixture<RegistryStoreFixture>
+public sealed class ChipStateThroughStoreTests(GeneratedSequencesFixture fixture) : IClassFixture<GeneratedSequencesFixture>
 {
+    /// <summary>Cases of the generated-sequence property; the last one also checks what all of them exercised.</summary>
+    private const int SequenceCases = 30;
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static readonly Type[] CommandTypes = typeof(IChipCommand).Assembly.GetTypes()
@@ -58,8 +62,11 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
         Assert.Equal(history[^1].SeqId, row.LastSeqId);
     }
 
-    private int accepted;
-    private int rejected;
+    /// <summary>Step numbers drawn uniformly from a wide range, so every command type and voice turns up in small sequences.</summary>
+    public static class Steps
+    {
+        public static Arbitrary<int[]> Sequences() => Gen.Choose(0, 1_000_000).ArrayOf().ToArbitrary();
+    }
 
     private async Task RunSequenceAsync(Registry registry, int[] steps)
     {
@@ -77,7 +84,7 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
             var command = CommandFor(step, history);
             var result = await registry.Commands.HandleAsync(command, cancellationToken: Cancel);
             var version = await registry.Store.FetchStreamVersionAsync(chipId, Cancel);
-            Interlocked.Increment(ref result.IsAccepted ? ref accepted : ref rejected);
+            Interlocked.Increment(ref result.IsAccepted ? ref fixture.Accepted : ref fixture.Rejected);
             if (result.IsAccepted)
             {
                 Assert.NotEmpty(result.Events);
@@ -101,22 +108,20 @@ public sealed class ChipStateThroughStoreTests(RegistryStoreFixture fixture) : I
         }
     }
 
-    [Fact]
-    public async Task generated_command_sequences_keep_the_chip_state_row_equal_to_a_fresh_fold_and_rejections_append_nothing()
+    [Property(MaxTest = SequenceCases, Arbitrary = [typeof(Steps)])]
+    public async Task generated_command_sequences_keep_the_chip_state_row_equal_to_a_fresh_fold_and_rejections_append_nothing(int[] steps)
     {
-        var registry = await fixture.StartAsync();
-        // FsCheck drives a synchronous property; each case runs its async sequence on the thread pool, away from xunit's context.
-        // step numbers drawn uniformly from a wide range, so every command type and voice turns up in small sequences
-        var sequences = Gen.Choose(0, 1_000_000).ArrayOf().ToArbitrary();
-        await Task.Run(() => Prop.ForAll(sequences, steps =>
+        // every case runs on the fixture's one registry, as the cases of one run always did
+        var registry = fixture.Sequences;
+        await RunSequenceAsync(registry, steps);
+        if (Interlocked.Increment(ref fixture.Cases) != SequenceCases)
         {
-            RunSequenceAsync(registry, steps).GetAwaiter().GetResult();
-            return true;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(30)), Cancel);
+            return;
+        }
 
-        // the sequences really exercised both outcomes, voids and observations
+        // the last case of a passing run: the sequences really exercised both outcomes, voids and observations
         var types = await registry.ScalarAsync<string[]>($"select array_agg(distinct type) from {registry.Table("events")}");
-        Assert.True(accepted > 50 && rejected > 50, $"{accepted} accepted, {rejected} rejected");
+        Assert.True(fixture.Accepted > 50 && fixture.Rejected > 50, $"{fixture.Accepted} accepted, {fixture.Rejected} rejected");
         Assert.True(types.Length >= 10, string.Join(", ", types));
         Assert.Contains("chip_event_voided", types);
         Assert.Contains("chip_observed", types);

@@ -23,14 +23,14 @@ public sealed class MultiStreamHandlerTests(RegistryStoreFixture fixture) : ICla
     }
 
     /// <summary>Per stream: its last event's recorded time, correlation id and acting organisation.</summary>
-    private static async Task<List<(DateTime RecordedAt, string? Correlation, string Acting)>> LastEventsAsync(Registry registry, IEnumerable<string> streamKeys)
+    private static async Task<List<(NodaTime.Instant RecordedAt, string? Correlation, string Acting)>> LastEventsAsync(Registry registry, IEnumerable<string> streamKeys)
     {
-        var rows = new List<(DateTime, string?, string)>();
+        var rows = new List<(NodaTime.Instant, string?, string)>();
         await using var command = registry.DataSource.CreateCommand(
             $"select distinct on (stream_key) recorded_at, correlation_id, acting_organisation from {registry.Table("events")} where stream_key = any ($1) order by stream_key, version desc");
         command.Parameters.Add(new NpgsqlParameter { Value = streamKeys.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(Cancel);
-        while (await reader.ReadAsync(Cancel)) rows.Add((reader.GetDateTime(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
+        while (await reader.ReadAsync(Cancel)) rows.Add((reader.GetFieldValue<NodaTime.Instant>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
         return rows;
     }
 

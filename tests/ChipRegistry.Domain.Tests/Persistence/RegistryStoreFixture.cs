@@ -7,7 +7,7 @@ using Npgsql;
 namespace ChipRegistry.Domain.Tests.Persistence;
 
 /// <summary>One database per test class; each test starts the registry's store (domain options) in a schema of its own.</summary>
-public sealed class RegistryStoreFixture : DatabaseFixture
+public class RegistryStoreFixture : DatabaseFixture
 {
     public async Task<Registry> StartAsync()
     {
@@ -15,6 +15,27 @@ public sealed class RegistryStoreFixture : DatabaseFixture
         var store = await PostgresEventStore.StartAsync(DataSource, DomainStore.Options(schema), TestContext.Current.CancellationToken);
         var reads = new RegistryReads(store, DataSource);
         return new Registry(store, reads, new CommandPipeline(reads), DataSource);
+    }
+}
+
+/// <summary>
+/// The store fixture plus one registry shared by every case of a generated-sequence property, and tallies across
+/// those cases (a property runs case by case on one test, so what all cases did together is kept here).
+/// </summary>
+public sealed class GeneratedSequencesFixture : RegistryStoreFixture
+{
+    private Registry? sequences;
+
+    public Registry Sequences => sequences ?? throw new InvalidOperationException("The fixture has not been initialised.");
+
+    public int Cases;
+    public int Accepted;
+    public int Rejected;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        sequences = await StartAsync();
     }
 }
 

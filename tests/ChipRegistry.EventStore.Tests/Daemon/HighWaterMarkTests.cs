@@ -28,8 +28,8 @@ public sealed class HighWaterMarkTests(StoreFixture fixture) : IClassFixture<Sto
         var daemonRole = await fixture.Database.CreateLoginRoleAsync("daemon", Cancel);
         await GrantAsync(fixture, owner.Schema, writerRole);
         await GrantAsync(fixture, owner.Schema, daemonRole);
-        var writerSource = NpgsqlDataSource.Create(writerRole);
-        var daemonSource = NpgsqlDataSource.Create(daemonRole);
+        var writerSource = new NpgsqlDataSourceBuilder(writerRole).UseNodaTime().Build();
+        var daemonSource = new NpgsqlDataSourceBuilder(daemonRole).UseNodaTime().Build();
         return new Setup(PostgresEventStore.Create(writerSource, options), writerSource, PostgresEventStore.Create(daemonSource, options), daemonSource);
     }
 

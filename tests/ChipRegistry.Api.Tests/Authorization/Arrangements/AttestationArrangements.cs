@@ -9,7 +9,7 @@ namespace ChipRegistry.Api.Tests.Authorization.Arrangements;
 /// same shape belonging to another operator. Roles refused by the table get the related shape, so only the role
 /// decides their 403.
 /// </summary>
-public sealed class AttestationArrangements(RegistryApiHost host) : IMatrixArrangement
+public sealed class AttestationArrangements(ApiFixture host) : IMatrixArrangement
 {
     private const string Stranger = "matrix-attesting-stranger";
 

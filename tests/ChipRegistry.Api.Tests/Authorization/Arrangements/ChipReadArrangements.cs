@@ -8,7 +8,7 @@ namespace ChipRegistry.Api.Tests.Authorization.Arrangements;
 /// A fresh chip per call: with the relation, made by the calling manufacturer or offered to the caller (a named
 /// buyer is a party); without it, made and kept by another manufacturer and offered to no one.
 /// </summary>
-public sealed class ChipReadArrangements(RegistryApiHost host) : IMatrixArrangement
+public sealed class ChipReadArrangements(ApiFixture host) : IMatrixArrangement
 {
     private const string OtherManufacturer = "matrix-chip-maker";
 

@@ -15,7 +15,7 @@ namespace ChipRegistry.Api.Tests.Authorization.Arrangements;
 /// is a fresh one of arr-mfr's that the caller never held, which must be the fixed 404. Roles that can never be such a
 /// party get a call on an unknown chip: their cell is 403, decided before any chip is looked at.
 /// </summary>
-public sealed class ChipWriteArrangements(RegistryApiHost host) : IMatrixArrangement
+public sealed class ChipWriteArrangements(ApiFixture host) : IMatrixArrangement
 {
     private const string Chip = "POST /api/v1/chips/{chipId}";
     private readonly ChipArranger arrange = new(host);

@@ -4,7 +4,7 @@ using ChipRegistry.Domain.Organisations;
 namespace ChipRegistry.Api.Tests.Authorization.Arrangements;
 
 /// <summary>Organisations: every call names a fresh organisation, so a registration or parent change never collides with another cell's.</summary>
-public sealed class OrganisationArrangement(RegistryApiHost host) : IMatrixArrangement
+public sealed class OrganisationArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } =
     [
@@ -33,7 +33,7 @@ public sealed class OrganisationArrangement(RegistryApiHost host) : IMatrixArran
 }
 
 /// <summary>Facilities: with the relation the caller operates a fresh facility; without it another operator does.</summary>
-public sealed class FacilityArrangement(RegistryApiHost host) : IMatrixArrangement
+public sealed class FacilityArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } =
     [
@@ -64,7 +64,7 @@ public sealed class FacilityArrangement(RegistryApiHost host) : IMatrixArrangeme
 /// Licences and notifications: with the relation the caller is the licence's holder or the notification's exporter;
 /// without it, an organisation neither names. Agencies and the registry hold and file nothing, so they never get the relation.
 /// </summary>
-public sealed class LicenceArrangement(RegistryApiHost host) : IMatrixArrangement
+public sealed class LicenceArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } =
     [
@@ -106,7 +106,7 @@ public sealed class LicenceArrangement(RegistryApiHost host) : IMatrixArrangemen
 }
 
 /// <summary>Models: every registration names a fresh model id.</summary>
-public sealed class ModelArrangement(RegistryApiHost host) : IMatrixArrangement
+public sealed class ModelArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } = ["POST /api/v1/models"];
 
@@ -127,7 +127,7 @@ public sealed class ModelArrangement(RegistryApiHost host) : IMatrixArrangement
 /// manufacturer holds it. A read is arranged the same way: agencies and the registry hold nothing, so they
 /// read a manufacturer's assembly both ways.
 /// </summary>
-public sealed class AssemblyArrangement(RegistryApiHost host) : IMatrixArrangement
+public sealed class AssemblyArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } =
     [
@@ -198,7 +198,7 @@ public sealed class AssemblyArrangement(RegistryApiHost host) : IMatrixArrangeme
 }
 
 /// <summary>Keys go only to registered organisations: each call registers a fresh one to issue to.</summary>
-public sealed class KeyIssueArrangement(RegistryApiHost host) : IMatrixArrangement
+public sealed class KeyIssueArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } = ["POST /api/v1/admin/keys"];
 

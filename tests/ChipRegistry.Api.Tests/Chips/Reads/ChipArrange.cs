@@ -15,7 +15,7 @@ internal static class ChipArrange
     public static Instant Now => SystemClock.Instance.GetCurrentInstant();
 
     /// <summary>A fresh lot of the H100 SXM made by the manufacturer (registered first), in Taiwan; returns the serials.</summary>
-    public static async Task<IReadOnlyList<string>> RegisterAsync(RegistryApiHost host, string manufacturerId, int count = 1)
+    public static async Task<IReadOnlyList<string>> RegisterAsync(ApiFixture host, string manufacturerId, int count = 1)
     {
         await host.RegisterOrganisationAsync(manufacturerId, OrganisationKind.Manufacturer, "TW");
         var serials = Enumerable.Range(0, count).Select(_ => NewSerial()).Order(StringComparer.Ordinal).ToList();
@@ -24,19 +24,19 @@ internal static class ChipArrange
         return serials;
     }
 
-    public static async Task<string> RegisterOneAsync(RegistryApiHost host, string manufacturerId) => (await RegisterAsync(host, manufacturerId))[0];
+    public static async Task<string> RegisterOneAsync(ApiFixture host, string manufacturerId) => (await RegisterAsync(host, manufacturerId))[0];
 
-    public static async Task OfferAsync(RegistryApiHost host, string chipId, Actor seller, string buyerId) =>
+    public static async Task OfferAsync(ApiFixture host, string chipId, Actor seller, string buyerId) =>
         Accepted(await host.Commands.HandleAsync(new OfferChipSale(Guid.NewGuid(), chipId, buyerId, seller, Now)));
 
-    public static async Task SellAsync(RegistryApiHost host, string chipId, Actor seller, Actor buyer)
+    public static async Task SellAsync(ApiFixture host, string chipId, Actor seller, Actor buyer)
     {
         await OfferAsync(host, chipId, seller, buyer.OrganisationId);
         Accepted(await host.Commands.HandleAsync(new AcceptChipSale(Guid.NewGuid(), chipId, buyer, Now)));
     }
 
     /// <summary>The custodian ships to the consignee within the US (no licence needed) and the consignee receives it.</summary>
-    public static async Task HandOverAsync(RegistryApiHost host, string chipId, Actor custodian, Actor consignee)
+    public static async Task HandOverAsync(ApiFixture host, string chipId, Actor custodian, Actor consignee)
     {
         var party = new PartyJurisdiction(consignee.OrganisationId, "US", consignee.OrganisationId, "US");
         var context = new ShipmentContext(CatalogSeed.H100Sxm, party, party, null, null, 0);

@@ -6,7 +6,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Chips.Reads;
 
-public sealed class ChipSearchTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class ChipSearchTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private static string[] ChipIds(JsonDocument page) =>
         page.RootElement.GetProperty("chips").EnumerateArray().Select(c => c.GetProperty("chipId").GetString()!).ToArray();
@@ -155,6 +155,6 @@ public sealed class ChipSearchTests(RegistryApiHost host) : IClassFixture<Regist
         var response = await host.SendAsync(HttpMethod.Get, $"/api/v1/chips?{query}", key.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(code, await RegistryApiHost.ProblemCodeAsync(response));
+        Assert.Equal(code, await ApiFixture.ProblemCodeAsync(response));
     }
 }

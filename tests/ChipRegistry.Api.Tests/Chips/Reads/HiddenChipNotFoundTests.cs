@@ -4,7 +4,7 @@ using ChipRegistry.Domain.Organisations;
 
 namespace ChipRegistry.Api.Tests.Chips.Reads;
 
-public sealed class HiddenChipNotFoundTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class HiddenChipNotFoundTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     [Theory]
     [InlineData("")]
@@ -28,7 +28,7 @@ public sealed class HiddenChipNotFoundTests(RegistryApiHost host) : IClassFixtur
         Assert.DoesNotContain(hidden, text, StringComparison.Ordinal);
         Assert.DoesNotContain(unknown, text, StringComparison.Ordinal);
         Assert.DoesNotContain("traceId", text, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal("chip_not_found", await RegistryApiHost.ProblemCodeAsync(forHidden));
+        Assert.Equal("chip_not_found", await ApiFixture.ProblemCodeAsync(forHidden));
 
         // The same chip is there for its maker: the 404 above is the visibility rule, not a missing chip.
         var maker = await host.IssueKeyAsync("nf-maker", "manufacturer");

@@ -10,7 +10,7 @@ using NodaTime.Text;
 
 namespace ChipRegistry.Api.Tests.Chips.Reads;
 
-public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class PeriodScopedReadTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private sealed record World(string ChipId, Actor Maker, Actor Distributor, Actor Reseller, Actor Third,
         IssuedKeyResponse MakerKey, IssuedKeyResponse DistributorKey, IssuedKeyResponse ResellerKey);
@@ -45,7 +45,7 @@ public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<
 
     private async Task<Guid> LastEventIdAsync(string chipId)
     {
-        var reads = host.Factory.Services.GetRequiredService<RegistryReads>();
+        var reads = host.Services.GetRequiredService<RegistryReads>();
         return (await reads.ReadChipHistoryAsync(chipId, cancellationToken: TestContext.Current.CancellationToken))[^1].EventId;
     }
 
@@ -169,7 +169,7 @@ public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<
 
         var bad = await host.SendAsync(HttpMethod.Get, $"/api/v1/chips/{world.ChipId}/history?asOf=yesterday", agency.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Equal("invalid_instant", await RegistryApiHost.ProblemCodeAsync(bad));
+        Assert.Equal("invalid_instant", await ApiFixture.ProblemCodeAsync(bad));
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<
         string? cursor = null;
         do
         {
-            using var page = await host.GetJsonAsync(RegistryApiHost.AdminKey, $"/api/v1/admin/chip-reads?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}");
+            using var page = await host.GetJsonAsync(ApiFixture.AdminKey, $"/api/v1/admin/chip-reads?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}");
             var entries = page.RootElement.GetProperty("entries").EnumerateArray().ToList();
             Assert.InRange(entries.Count, 1, 2);
             seen.AddRange(entries.Select(e => e.GetProperty("entryId").GetInt64()));
@@ -199,7 +199,7 @@ public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<
 
         foreach (var query in new[] { "cursor=abc", "cursor=-1", "limit=0", "limit=201" })
         {
-            var bad = await host.SendAsync(HttpMethod.Get, $"/api/v1/admin/chip-reads?{query}", RegistryApiHost.AdminKey);
+            var bad = await host.SendAsync(HttpMethod.Get, $"/api/v1/admin/chip-reads?{query}", ApiFixture.AdminKey);
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         }
     }
@@ -210,7 +210,7 @@ public sealed class PeriodScopedReadTests(RegistryApiHost host) : IClassFixture<
         string? cursor = null;
         do
         {
-            using var page = await host.GetJsonAsync(RegistryApiHost.AdminKey, $"/api/v1/admin/chip-reads?limit=200{(cursor is null ? "" : $"&cursor={cursor}")}");
+            using var page = await host.GetJsonAsync(ApiFixture.AdminKey, $"/api/v1/admin/chip-reads?limit=200{(cursor is null ? "" : $"&cursor={cursor}")}");
             all.AddRange(page.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.Clone()));
             cursor = page.RootElement.GetProperty("next").GetString();
         }

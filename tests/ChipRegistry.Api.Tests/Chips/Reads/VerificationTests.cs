@@ -9,7 +9,7 @@ using ChipRegistry.Testing;
 
 namespace ChipRegistry.Api.Tests.Chips.Reads;
 
-public sealed class VerificationTests(RegistryApiHost host) : IClassFixture<RegistryApiHost>
+public sealed class VerificationTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     private async Task<JsonDocument> VerifyAsync(string token, string serial, string organisationId)
     {
@@ -56,7 +56,7 @@ public sealed class VerificationTests(RegistryApiHost host) : IClassFixture<Regi
             Assert.False(none.RootElement.GetProperty("organisationIsCurrentHolder").GetBoolean());
         }
 
-        using var log = await host.GetJsonAsync(RegistryApiHost.AdminKey, "/api/v1/admin/chip-reads?limit=200");
+        using var log = await host.GetJsonAsync(ApiFixture.AdminKey, "/api/v1/admin/chip-reads?limit=200");
         var mine = log.RootElement.GetProperty("entries").EnumerateArray()
             .Where(e => e.GetProperty("keyId").GetString() == asker.KeyId)
             .Select(e => (e.GetProperty("endpoint").GetString(), e.GetProperty("chipId").GetString(), e.GetProperty("organisationId").GetString(),
@@ -85,8 +85,8 @@ public sealed class VerificationTests(RegistryApiHost host) : IClassFixture<Regi
         var response = await host.Client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(status, response.StatusCode);
-        Assert.Equal(code, await RegistryApiHost.ProblemCodeAsync(response));
-        using var log = await host.GetJsonAsync(RegistryApiHost.AdminKey, "/api/v1/admin/chip-reads?limit=200");
+        Assert.Equal(code, await ApiFixture.ProblemCodeAsync(response));
+        using var log = await host.GetJsonAsync(ApiFixture.AdminKey, "/api/v1/admin/chip-reads?limit=200");
         Assert.DoesNotContain(log.RootElement.GetProperty("entries").EnumerateArray(), e => e.GetProperty("keyId").GetString() == key.KeyId);
     }
 }
@@ -98,14 +98,14 @@ public sealed class VerificationRateLimitTests
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(cancellationToken);
-        await using var factory = new RegistryApiFactory(new Dictionary<string, string>
+        await using var api = await ApiHosts.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings:Registry"] = database.ConnectionString,
-            [BootstrapAdminKey.Variable] = RegistryApiHost.AdminKey,
+            [BootstrapAdminKey.Variable] = ApiFixture.AdminKey,
             ["Registry:RateLimit:Verification:PermitsPerMinute"] = "1",
             ["Registry:RateLimit:Verification:Burst"] = "2",
         });
-        using var client = factory.CreateClient();
+        using var client = api.Server.CreateClient();
         await Readiness.WaitUntilReadyAsync(client);
         var limited = await IssueAsync(client, "vf-limited");
         var other = await IssueAsync(client, "vf-other");
@@ -120,11 +120,11 @@ public sealed class VerificationRateLimitTests
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
         Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
-        Assert.Equal("rate_limited", await RegistryApiHost.ProblemCodeAsync(last));
+        Assert.Equal("rate_limited", await ApiFixture.ProblemCodeAsync(last));
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Get, "/api/v1/chips", limited.Token)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, "/api/v1/verifications", other.Token, new { serial = "nvidia:rl9", organisationId = "anyone" })).StatusCode);
 
-        var log = await SendAsync(client, HttpMethod.Get, "/api/v1/admin/chip-reads", RegistryApiHost.AdminKey);
+        var log = await SendAsync(client, HttpMethod.Get, "/api/v1/admin/chip-reads", ApiFixture.AdminKey);
         using var entries = JsonDocument.Parse(await log.Content.ReadAsStringAsync(cancellationToken));
         Assert.Equal(["nvidia:rl0", "nvidia:rl1"], entries.RootElement.GetProperty("entries").EnumerateArray()
             .Where(e => e.GetProperty("keyId").GetString() == limited.KeyId).Select(e => e.GetProperty("chipId").GetString()));
@@ -136,10 +136,10 @@ public sealed class VerificationRateLimitTests
         while (true)
         {
             // The bootstrap key is stored in the background after the migrations; keys go only to registered organisations.
-            var registered = await SendAsync(client, HttpMethod.Post, "/api/v1/organisations", RegistryApiHost.AdminKey,
+            var registered = await SendAsync(client, HttpMethod.Post, "/api/v1/organisations", ApiFixture.AdminKey,
                 new { organisationId, name = organisationId, kind = "operator", country = "US", foundedOn = "2020-01-01" });
             var response = registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict
-                ? await SendAsync(client, HttpMethod.Post, "/api/v1/admin/keys", RegistryApiHost.AdminKey, new IssueKeyRequest(organisationId, "operator", "test"))
+                ? await SendAsync(client, HttpMethod.Post, "/api/v1/admin/keys", ApiFixture.AdminKey, new IssueKeyRequest(organisationId, "operator", "test"))
                 : registered;
             if (response.StatusCode == HttpStatusCode.Created)
             {

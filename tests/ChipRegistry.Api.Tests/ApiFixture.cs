@@ -1,41 +1,49 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Alba;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace ChipRegistry.Api.Tests;
 
 /// <summary>
-/// One API host on its own database with a known bootstrap admin key, shared by a test class:
-/// the scenario helper (send, read) that Alba gives Marten users.
+/// One Alba host over the API's Program on its own database, with a known bootstrap admin key: the class fixture of a
+/// test class, which xunit runs as a collection of its own, so one host per test collection. Requests go through
+/// Alba's <see cref="IAlbaHost.Scenario"/> where a test reads a body, and through the host's in-process client where
+/// a test inspects the raw response (status, headers, problem bytes).
 /// </summary>
-public sealed class RegistryApiHost : IAsyncLifetime
+public sealed class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "test-host-bootstrap-admin-key-0123456789";
 
     private TestDatabase? database;
-    private RegistryApiFactory? factory;
+    private IAlbaHost? host;
+    private Dictionary<string, string> settings = [];
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
-    public RegistryApiFactory Factory => factory ?? throw new InvalidOperationException("Not initialised.");
+    public IAlbaHost Host => host ?? throw new InvalidOperationException("Not initialised.");
+    public IServiceProvider Services => Host.Services;
     public HttpClient Client { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        factory = new RegistryApiFactory(new Dictionary<string, string>
+        settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:Registry"] = database.ConnectionString,
             [BootstrapAdminKey.Variable] = AdminKey,
             // Matrix and scenario tests send many requests with one key.
             ["Registry:RateLimit:PermitsPerSecond"] = "10000",
             ["Registry:RateLimit:Burst"] = "10000",
-        });
-        Client = factory.CreateClient();
+        };
+        host = await ApiHosts.StartAsync(settings);
+        Client = host.Server.CreateClient();
         await Readiness.WaitUntilReadyAsync(Client);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await SendAsync(HttpMethod.Get, "/api/v1/admin/keys", AdminKey)).StatusCode != System.Net.HttpStatusCode.OK)
@@ -57,18 +65,26 @@ public sealed class RegistryApiHost : IAsyncLifetime
         }
     }
 
+    /// <summary>A second API process on this fixture's database and settings, changed by <paramref name="configure"/>.</summary>
+    public Task<IAlbaHost> StartAnotherAsync(Action<IWebHostBuilder> configure) => ApiHosts.StartAsync(settings, configure);
+
     private async Task<int> SeededModelCountAsync()
     {
-        var response = await SendAsync(HttpMethod.Get, "/api/v1/models?limit=200", AdminKey);
-        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/api/v1/models?limit=200");
+            s.WithBearerToken(AdminKey);
+            s.IgnoreStatusCode();
+        });
+        if (result.Context.Response.StatusCode != StatusCodes.Status200OK)
         {
             return 0;
         }
-        using var page = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var page = System.Text.Json.JsonDocument.Parse(await result.ReadAsTextAsync());
         return page.RootElement.GetProperty("models").GetArrayLength();
     }
 
-    public CommandPipeline Commands => Factory.Services.GetRequiredService<CommandPipeline>();
+    public CommandPipeline Commands => Services.GetRequiredService<CommandPipeline>();
 
     /// <summary>Registers an organisation straight through the domain (idempotent for the same id).</summary>
     public async Task RegisterOrganisationAsync(string organisationId, OrganisationKind kind, string country = "US")
@@ -90,9 +106,13 @@ public sealed class RegistryApiHost : IAsyncLifetime
 
     public async Task<IssuedKeyResponse> IssueKeyAsync(string organisationId, string role)
     {
-        var response = await SendAsync(HttpMethod.Post, "/api/v1/admin/keys", AdminKey, new IssueKeyRequest(organisationId, role, "test"));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<IssuedKeyResponse>())!;
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Json(new IssueKeyRequest(organisationId, role, "test")).ToUrl("/api/v1/admin/keys");
+            s.WithBearerToken(AdminKey);
+            s.StatusCodeShouldBeSuccess();
+        });
+        return (await result.ReadAsJsonAsync<IssuedKeyResponse>())!;
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null, IReadOnlyDictionary<string, string>? headers = null)
@@ -116,9 +136,13 @@ public sealed class RegistryApiHost : IAsyncLifetime
     /// <summary>GET as the key's holder, assert 200, and parse the body.</summary>
     public async Task<System.Text.Json.JsonDocument> GetJsonAsync(string key, string path)
     {
-        var response = await SendAsync(HttpMethod.Get, path, key);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url(path);
+            s.WithBearerToken(key);
+            s.StatusCodeShouldBeOk();
+        });
+        return System.Text.Json.JsonDocument.Parse(await result.ReadAsTextAsync());
     }
 
     /// <summary>
@@ -140,10 +164,10 @@ public sealed class RegistryApiHost : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        if (factory is not null)
+        Client?.Dispose();
+        if (host is not null)
         {
-            await factory.DisposeAsync();
+            await host.DisposeAsync();
         }
         if (database is not null)
         {
