@@ -69,7 +69,7 @@ public static class AssemblyDecisions
     public static Decision<StreamEvents> Decide(ShipAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
+        if (state!.Stage != AssemblyStage.InStock) return Error(NotInStock(state.Stage), $"assembly {state.Id} is {state.Stage}");
         if (!Countries.IsAlpha2(c.DestinationCountry)) return Error(AssemblyErrors.InvalidCountry, $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
         if (state.ChipIds.FirstOrDefault(id => !chips.ContainsKey(id)) is { } unknown) return Error(AssemblyErrors.ChipStateMissing, $"no state given for packed chip {unknown}");
         var missingModel = state.ChipIds.Select(id => chips[id].ModelId ?? "").FirstOrDefault(m => !c.Models.ContainsKey(m));
@@ -95,18 +95,18 @@ public static class AssemblyDecisions
     public static Decision<StreamEvents> Decide(InstallAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
+        if (state!.Stage != AssemblyStage.InStock) return Error(NotInStock(state.Stage), $"assembly {state.Id} is {state.Stage}");
         if (c.Facility.OperatorId != c.Actor.OrganisationId) return Error(AssemblyErrors.NotFacilityOperator, $"{c.Facility.Id} is operated by {c.Facility.OperatorId}");
         return FanOut(c.EventId, state, state.ChipIds, chips,
             (id, chip) => new InstallChip(id, chip, c.Facility, c.ClusterId, c.Rack, c.Actor, c.At, ViaAssembly: state.Id),
             [new AssemblyInstalled(state.Id, c.Facility.Id, c.ClusterId, c.Rack, c.Actor.OrganisationId, c.At)]);
     }
 
-    private static string Snake(AssemblyStage stage) => stage switch
+    /// <summary>The code of an assembly that is not in stock: the stage it is in.</summary>
+    private static string NotInStock(AssemblyStage stage) => stage switch
     {
-        AssemblyStage.InStock => "in_stock",
-        AssemblyStage.InTransit => "in_transit",
-        AssemblyStage.Installed => "installed",
+        AssemblyStage.InTransit => AssemblyErrors.AssemblyInTransit,
+        AssemblyStage.Installed => AssemblyErrors.AssemblyInstalled,
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, null),
     };
 

@@ -12,6 +12,8 @@ public static class AssemblyErrors
     public const string AssemblyNotRegistered = "assembly_not_registered";
     public const string AssemblyNotInStock = "assembly_not_in_stock";
     public const string AssemblyNotInTransit = "assembly_not_in_transit";
+    public const string AssemblyInTransit = "assembly_in_transit";
+    public const string AssemblyInstalled = "assembly_installed";
     public const string InvalidChipList = "invalid_chip_list";
     public const string ChipNotInAssembly = "chip_not_in_assembly";
     public const string ChipStateMissing = "chip_state_missing";
@@ -29,6 +31,8 @@ public static class AssemblyErrors
         [AssemblyNotRegistered] = ErrorKind.NotFound,
         [AssemblyNotInStock] = ErrorKind.Conflict,
         [AssemblyNotInTransit] = ErrorKind.Conflict,
+        [AssemblyInTransit] = ErrorKind.Conflict,
+        [AssemblyInstalled] = ErrorKind.Conflict,
         [InvalidChipList] = ErrorKind.Invalid,
         [ChipNotInAssembly] = ErrorKind.Conflict,
         [ChipStateMissing] = ErrorKind.Invalid,

@@ -68,7 +68,10 @@ public sealed partial class DomainErrorKindsTests
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {
-            foreach (Match match in LiteralCode().Matches(File.ReadAllText(file)))
+            var text = File.ReadAllText(file);
+            // A code built at run time cannot be declared: each must be a constant or a literal.
+            undeclared.AddRange(BuiltCode().Matches(text).Select(match => $"{Path.GetRelativePath(root, file)}: a code built at run time ({match.Value}...)"));
+            foreach (Match match in LiteralCode().Matches(text))
             {
                 if (DomainErrorKinds.Of(match.Groups["code"].Value) is null)
                 {
@@ -82,6 +85,9 @@ public sealed partial class DomainErrorKindsTests
     /// <summary>A code written as a literal where a domain error is made: <c>new DomainError("x", ...)</c>, <c>Reject("x", ...)</c>, <c>Error("x", ...)</c>.</summary>
     [GeneratedRegex("""\b(?:DomainError|Reject|Error)\(\s*"(?<code>[a-z0-9_]+)"\s*,""")]
     private static partial Regex LiteralCode();
+
+    [GeneratedRegex("""\b(?:DomainError|Reject|Error)\(\s*\$""")]
+    private static partial Regex BuiltCode();
 
     private static string RepositoryRoot()
     {
