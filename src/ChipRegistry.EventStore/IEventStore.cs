@@ -31,6 +31,12 @@ public interface IEventStore
     /// <summary>A stream's version (0 when it does not exist).</summary>
     Task<long> FetchStreamVersionAsync(string streamKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The keys of the streams of one type, in key order (as the database sorts them), after
+    /// <paramref name="afterKey"/> (null: from the first), at most <paramref name="limit"/>: a keyset page over a type.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListStreamKeysAsync(string streamType, string? afterKey, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>A stream's events from a version on, in order; optionally cut as of an instant.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamKey, long fromVersion = 1, AsOf? asOf = null, CancellationToken cancellationToken = default);
 

@@ -76,6 +76,9 @@ public sealed class PostgresEventStore : IEventStore
         return versions.GetValueOrDefault(streamKey);
     }
 
+    public Task<IReadOnlyList<string>> ListStreamKeysAsync(string streamType, string? afterKey, int limit, CancellationToken cancellationToken = default) =>
+        reader.ListStreamKeysAsync(streamType, afterKey, limit, cancellationToken);
+
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamKey, long fromVersion = 1, AsOf? asOf = null, CancellationToken cancellationToken = default) =>
         reader.ReadStreamAsync(streamKey, fromVersion, asOf, cancellationToken);
 

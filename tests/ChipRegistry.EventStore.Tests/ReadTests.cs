@@ -30,6 +30,25 @@ public sealed class ReadTests(StoreFixture fixture) : IClassFixture<StoreFixture
     }
 
     [Fact]
+    public async Task the_keys_of_one_stream_type_are_listed_in_key_order_a_page_after_a_key()
+    {
+        var store = await fixture.StartStoreAsync();
+        foreach (var key in new[] { "thing/c", "thing/a", "thing/b" })
+        {
+            await store.AppendAsync(new StreamAppend(key, ExpectedVersion.NoStream, TestEvents.Registered(key), "thing"), TestEvents.By(), Cancel);
+        }
+        await store.AppendAsync(new StreamAppend("other/a", ExpectedVersion.NoStream, TestEvents.Registered("o"), "other"), TestEvents.By(), Cancel);
+        await store.AppendAsync(new StreamAppend("untyped", ExpectedVersion.NoStream, TestEvents.Registered("u")), TestEvents.By(), Cancel);
+
+        Assert.Equal(["thing/a", "thing/b", "thing/c"], await store.ListStreamKeysAsync("thing", null, 10, Cancel));
+        Assert.Equal(["thing/a", "thing/b"], await store.ListStreamKeysAsync("thing", null, 2, Cancel));
+        Assert.Equal(["thing/b"], await store.ListStreamKeysAsync("thing", "thing/a", 1, Cancel));
+        Assert.Empty(await store.ListStreamKeysAsync("thing", "thing/c", 10, Cancel));
+        Assert.Equal(["other/a"], await store.ListStreamKeysAsync("other", null, 10, Cancel));
+        Assert.Empty(await store.ListStreamKeysAsync("nothing", null, 10, Cancel));
+    }
+
+    [Fact]
     public async Task a_stream_folds_into_state()
     {
         var store = await fixture.StartStoreAsync();

@@ -4,7 +4,6 @@ using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace ChipRegistry.Api.Catalog;
 
@@ -20,22 +19,10 @@ public static class CatalogEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/models").WithTags("Catalog").RequireAuthorization();
 
-        group.MapGet("", async (string? after, int? limit, IEventStore store, NpgsqlDataSource dataSource, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapGet("", async (string? after, int? limit, IEventStore store, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var size = Paging.Size(limit, 50, MaxLimit, Paging.InvalidPage);
-            await using var command = dataSource.CreateCommand(
-                $"select key from {store.Schema.Quoted}.streams where type = $1 and key > $2 order by key limit $3");
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StreamKeys.ModelType });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.IsNullOrEmpty(after) ? "" : StreamKeys.Model(after) });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
-            var keys = new List<string>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    keys.Add(reader.GetString(0));
-                }
-            }
+            var keys = await store.ListStreamKeysAsync(StreamKeys.ModelType, string.IsNullOrEmpty(after) ? null : StreamKeys.Model(after), size + 1, cancellationToken);
             var models = new List<ModelResponse>();
             foreach (var key in keys.Take(size))
             {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ChipRegistry.Api.Idempotency;
+using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -60,4 +62,15 @@ public static class CommandRequests
         context.Features.Get<IdempotencyRequest>() is { } idempotency
             ? new CommandMetadata { IdempotencyKey = idempotency.Key, RequestHash = idempotency.RequestHash }
             : Domain.Persistence.CommandMetadata.None;
+
+    /// <summary>
+    /// The metadata of an append the API makes to a stream of its own (attestation keys, signing requirements): the
+    /// caller's organisation, and the Idempotency-Key and request hash when the caller sent one.
+    /// </summary>
+    public static AppendMetadata AppendMetadata(this HttpContext context) =>
+        new(context.User.OrganisationId())
+        {
+            IdempotencyKey = context.Features.Get<IdempotencyRequest>()?.Key,
+            RequestHash = context.Features.Get<IdempotencyRequest>()?.RequestHash,
+        };
 }

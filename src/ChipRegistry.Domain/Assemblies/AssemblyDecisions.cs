@@ -40,18 +40,18 @@ public static class AssemblyDecisions
 
     public static Decision<IAssemblyEvent> Decide(RegisterAssembly c, Assembly? state)
     {
-        if (c.Actor.Kind is not (OrganisationKind.Integrator or OrganisationKind.Manufacturer)) return new DomainError("not_integrator", "an integrator or manufacturer registers assemblies");
-        if (state is not null) return new DomainError("assembly_already_registered", $"assembly '{c.AssemblyId}' is already registered");
-        if (string.IsNullOrWhiteSpace(c.Serial)) return new DomainError("invalid_assembly", "an assembly has a serial");
-        if (!Countries.IsAlpha2(c.Country)) return new DomainError("invalid_country", $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        if (c.Actor.Kind is not (OrganisationKind.Integrator or OrganisationKind.Manufacturer)) return new DomainError(AssemblyErrors.NotIntegrator, "an integrator or manufacturer registers assemblies");
+        if (state is not null) return new DomainError(AssemblyErrors.AssemblyAlreadyRegistered, $"assembly '{c.AssemblyId}' is already registered");
+        if (string.IsNullOrWhiteSpace(c.Serial)) return new DomainError(AssemblyErrors.InvalidAssembly, "an assembly has a serial");
+        if (!Countries.IsAlpha2(c.Country)) return new DomainError(AssemblyErrors.InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
         return Decision<IAssemblyEvent>.Accept(new AssemblyRegistered(c.AssemblyId, c.Kind, c.Serial, c.Country, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<StreamEvents> Decide(PackChipsIntoAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InStock) return Error("assembly_not_in_stock", $"assembly {state.Id} is {state.Stage}");
-        if (c.ChipIds.Count == 0 || c.ChipIds.Distinct().Count() != c.ChipIds.Count) return Error("invalid_chip_list", "name each chip once");
+        if (state!.Stage != AssemblyStage.InStock) return Error(AssemblyErrors.AssemblyNotInStock, $"assembly {state.Id} is {state.Stage}");
+        if (c.ChipIds.Count == 0 || c.ChipIds.Distinct().Count() != c.ChipIds.Count) return Error(AssemblyErrors.InvalidChipList, "name each chip once");
         return FanOut(c.EventId, state, c.ChipIds, chips,
             (id, chip) => new PackChip(id, chip, state.Id, c.Actor, c.At),
             c.ChipIds.Select(chip => (IDomainEvent)new AssemblyChipPacked(state.Id, chip, c.Actor.OrganisationId, c.At)).ToList());
@@ -60,8 +60,8 @@ public static class AssemblyDecisions
     public static Decision<StreamEvents> Decide(UnpackChipsFromAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InStock) return Error("assembly_not_in_stock", $"assembly {state.Id} is {state.Stage}");
-        if (c.ChipIds.FirstOrDefault(id => !state.ChipIds.Contains(id)) is { } stranger) return Error("chip_not_in_assembly", $"chip {stranger} is not in assembly {state.Id}");
+        if (state!.Stage != AssemblyStage.InStock) return Error(AssemblyErrors.AssemblyNotInStock, $"assembly {state.Id} is {state.Stage}");
+        if (c.ChipIds.FirstOrDefault(id => !state.ChipIds.Contains(id)) is { } stranger) return Error(AssemblyErrors.ChipNotInAssembly, $"chip {stranger} is not in assembly {state.Id}");
         return FanOut(c.EventId, state, c.ChipIds, chips,
             (id, chip) => new UnpackChip(id, chip, state.Id, c.Actor, c.At),
             c.ChipIds.Select(chip => (IDomainEvent)new AssemblyChipUnpacked(state.Id, chip, c.Actor.OrganisationId, c.At)).ToList());
@@ -70,11 +70,11 @@ public static class AssemblyDecisions
     public static Decision<StreamEvents> Decide(ShipAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
-        if (!Countries.IsAlpha2(c.DestinationCountry)) return Error("invalid_country", $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
-        if (state.ChipIds.FirstOrDefault(id => !chips.ContainsKey(id)) is { } unknown) return Error("chip_state_missing", $"no state given for packed chip {unknown}");
+        if (state!.Stage != AssemblyStage.InStock) return Error(NotInStock(state.Stage), $"assembly {state.Id} is {state.Stage}");
+        if (!Countries.IsAlpha2(c.DestinationCountry)) return Error(AssemblyErrors.InvalidCountry, $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
+        if (state.ChipIds.FirstOrDefault(id => !chips.ContainsKey(id)) is { } unknown) return Error(AssemblyErrors.ChipStateMissing, $"no state given for packed chip {unknown}");
         var missingModel = state.ChipIds.Select(id => chips[id].ModelId ?? "").FirstOrDefault(m => !c.Models.ContainsKey(m));
-        if (missingModel is not null) return Error("model_spec_missing", $"no spec given for model '{missingModel}'");
+        if (missingModel is not null) return Error(AssemblyErrors.ModelSpecMissing, $"no spec given for model '{missingModel}'");
         return FanOut(c.EventId, state, state.ChipIds, chips,
             (id, chip) => new ShipChip(id, chip, c.DestinationCountry, c.ConsigneeId, c.EndUserId, c.BillToId, c.ShipToId, c.PayerId, c.AuthorisationNumber,
                 new ShipmentContext(c.Models[chips[chip].ModelId ?? ""],
@@ -87,7 +87,7 @@ public static class AssemblyDecisions
     public static Decision<StreamEvents> Decide(ReceiveAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.ConsigneeId ?? state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InTransit) return Error("assembly_not_in_transit", $"assembly {state.Id} is {state.Stage}");
+        if (state!.Stage != AssemblyStage.InTransit) return Error(AssemblyErrors.AssemblyNotInTransit, $"assembly {state.Id} is {state.Stage}");
         return FanOut(c.EventId, state, state.ChipIds, chips,
             (id, chip) => new ReceiveChip(id, chip, c.Country, c.Actor, c.At, ViaAssembly: state.Id),
             [new AssemblyReceived(state.Id, c.Country, c.Actor.OrganisationId, c.At)]);
@@ -96,26 +96,26 @@ public static class AssemblyDecisions
     public static Decision<StreamEvents> Decide(InstallAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
-        if (state!.Stage != AssemblyStage.InStock) return Error($"assembly_{Snake(state.Stage)}", $"assembly {state.Id} is {state.Stage}");
-        if (c.Facility.OperatorId != c.Actor.OrganisationId) return Error("not_facility_operator", $"{c.Facility.Id} is operated by {c.Facility.OperatorId}");
+        if (state!.Stage != AssemblyStage.InStock) return Error(NotInStock(state.Stage), $"assembly {state.Id} is {state.Stage}");
+        if (c.Facility.OperatorId != c.Actor.OrganisationId) return Error(AssemblyErrors.NotFacilityOperator, $"{c.Facility.Id} is operated by {c.Facility.OperatorId}");
         return FanOut(c.EventId, state, state.ChipIds, chips,
             (id, chip) => new InstallChip(id, chip, c.Facility, c.ClusterId, c.Rack, c.Actor, c.At, ViaAssembly: state.Id),
             [new AssemblyInstalled(state.Id, c.Facility.Id, c.ClusterId, c.Rack, c.Actor.OrganisationId, c.At)]);
     }
 
-    private static string Snake(AssemblyStage stage) => stage switch
+    /// <summary>The code of an assembly that is not in stock: the stage it is in.</summary>
+    private static string NotInStock(AssemblyStage stage) => stage switch
     {
-        AssemblyStage.InStock => "in_stock",
-        AssemblyStage.InTransit => "in_transit",
-        AssemblyStage.Installed => "installed",
+        AssemblyStage.InTransit => AssemblyErrors.AssemblyInTransit,
+        AssemblyStage.Installed => AssemblyErrors.AssemblyInstalled,
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, null),
     };
 
     /// <summary>Assembly commands come from the assembly's custodian (or, for a receipt, its consignee).</summary>
     private static Decision<StreamEvents>? Guard(Assembly? state, string assemblyId, Actor actor, string? rightful)
     {
-        if (state is null) return Error("assembly_not_registered", $"assembly '{assemblyId}' is not registered");
-        if (actor.OrganisationId != rightful) return Error("not_custodian", $"only {rightful} acts on assembly {state.Id} now");
+        if (state is null) return Error(AssemblyErrors.AssemblyNotRegistered, $"assembly '{assemblyId}' is not registered");
+        if (actor.OrganisationId != rightful) return Error(AssemblyErrors.NotCustodian, $"only {rightful} acts on assembly {state.Id} now");
         return null;
     }
 
@@ -131,7 +131,7 @@ public static class AssemblyDecisions
             if (!decision.IsAccepted) return Error(decision.Error!.Code, $"chip {chipId}: {decision.Error.Message}");
             if (decision.Events.OfType<ChipObserved>().FirstOrDefault() is { } observed)
             {
-                return Error("chip_custody_mismatch", $"chip {chipId} does not follow assembly {assembly.Id} ({observed.ConflictCode})");
+                return Error(AssemblyErrors.ChipCustodyMismatch, $"chip {chipId} does not follow assembly {assembly.Id} ({observed.ConflictCode})");
             }
             streams.Add(new StreamEvents(StreamId.Chip(chipId), decision.Events.Cast<IDomainEvent>().ToList()));
         }

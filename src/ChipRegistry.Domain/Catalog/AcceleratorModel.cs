@@ -63,30 +63,30 @@ public static class AcceleratorModelDecisions
     {
         if (spec.ModelId != modelId) return new("model_id_mismatch", $"spec is for '{spec.ModelId}', not '{modelId}'");
         var problems = spec.Problems();
-        return problems.Count > 0 ? new DomainError("invalid_spec", string.Join("; ", problems)) : null;
+        return problems.Count > 0 ? new DomainError(ModelErrors.InvalidSpec, string.Join("; ", problems)) : null;
     }
 
     public static Decision<IAcceleratorModelEvent> Decide(RegisterAcceleratorModel c, AcceleratorModel? state)
     {
-        if (c.Actor.Kind != OrganisationKind.Manufacturer) return new DomainError("not_manufacturer", "only a manufacturer registers a model");
-        if (state is not null) return new DomainError("model_already_registered", $"model '{state.ModelId}' is already registered");
+        if (c.Actor.Kind != OrganisationKind.Manufacturer) return new DomainError(ModelErrors.NotManufacturer, "only a manufacturer registers a model");
+        if (state is not null) return new DomainError(ModelErrors.ModelAlreadyRegistered, $"model '{state.ModelId}' is already registered");
         if (SpecProblems(c.Spec, c.Spec.ModelId) is { } error) return error;
         return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorModelRegistered(c.Spec.ModelId, c.Actor.OrganisationId, c.Spec, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IAcceleratorModelEvent> Decide(ReviseAcceleratorSpec c, AcceleratorModel? state)
     {
-        if (state is null) return new DomainError("model_not_registered", $"model '{c.ModelId}' is not registered");
-        if (c.Actor.OrganisationId != state.ManufacturerId) return new DomainError("not_model_manufacturer", "only the model's manufacturer revises its spec");
+        if (state is null) return new DomainError(ModelErrors.ModelNotRegistered, $"model '{c.ModelId}' is not registered");
+        if (c.Actor.OrganisationId != state.ManufacturerId) return new DomainError(ModelErrors.NotModelManufacturer, "only the model's manufacturer revises its spec");
         if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
         return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecRevised(state.ModelId, state.Current.Revision + 1, c.Spec, c.Note, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IAcceleratorModelEvent> Decide(RecordSpecFinding c, AcceleratorModel? state)
     {
-        if (!c.Actor.IsAgency) return new DomainError("not_agency", "only an agency records a spec finding");
-        if (state is null) return new DomainError("model_not_registered", $"model '{c.ModelId}' is not registered");
-        if (string.IsNullOrWhiteSpace(c.Finding)) return new DomainError("finding_required", "a finding states what was found");
+        if (!c.Actor.IsAgency) return new DomainError(ModelErrors.NotAgency, "only an agency records a spec finding");
+        if (state is null) return new DomainError(ModelErrors.ModelNotRegistered, $"model '{c.ModelId}' is not registered");
+        if (string.IsNullOrWhiteSpace(c.Finding)) return new DomainError(ModelErrors.FindingRequired, "a finding states what was found");
         if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
         return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecFindingRecorded(state.ModelId, c.Spec, c.Finding, c.Actor.OrganisationId, c.At));
     }

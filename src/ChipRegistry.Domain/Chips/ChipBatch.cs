@@ -33,7 +33,7 @@ public static class ChipBatch
     public static Decision<StreamEvents> HoldLot(Guid eventId, string lotId, string reason, Actor agency, NodaTime.Instant at, IEnumerable<ChipState> chips)
     {
         var lot = chips.Where(c => c.LotId == lotId && c.Hold is null && c.Stage is not (ChipStage.Unregistered or ChipStage.Destroyed)).ToList();
-        if (lot.Count == 0) return Decision<StreamEvents>.Reject("lot_not_found", $"no chip of lot {lotId} can be held");
+        if (lot.Count == 0) return Decision<StreamEvents>.Reject(ChipErrors.LotNotFound, $"no chip of lot {lotId} can be held");
         return Decide(lot.Select(c => ((IChipCommand)new PlaceChipHold(DeterministicIds.Derive(eventId, $"chip/{c.ChipId}"), c.ChipId, reason, agency, at, lotId), c)));
     }
 }

@@ -1,6 +1,8 @@
+using ChipRegistry.Domain.Common;
+
 namespace ChipRegistry.Domain.Chips;
 
-/// <summary>The stable error codes of chip decisions.</summary>
+/// <summary>The stable error codes of chip decisions, each with its kind (<see cref="ErrorKinds"/>).</summary>
 public static class ChipErrors
 {
     public const string ChipNotRegistered = "chip_not_registered";
@@ -43,6 +45,52 @@ public static class ChipErrors
     public const string EventAlreadyVoided = "event_already_voided";
     public const string VoidNotPermitted = "void_not_permitted";
     public const string VoidDependentsByOthers = "void_dependents_by_others";
+
+    public const string LotNotFound = "lot_not_found";
+    public const string DuplicateChip = "duplicate_chip";
+
+    public static IReadOnlyDictionary<string, ErrorKind> ErrorKinds { get; } = new Dictionary<string, ErrorKind>(StringComparer.Ordinal)
+    {
+        [ChipNotRegistered] = ErrorKind.NotFound,
+        [ChipAlreadyRegistered] = ErrorKind.Conflict,
+        [NotManufacturer] = ErrorKind.Refused,
+        [InvalidChip] = ErrorKind.Invalid,
+        [InvalidCountry] = ErrorKind.Invalid,
+        [NotOwner] = ErrorKind.Conflict,
+        [InvalidBuyer] = ErrorKind.Invalid,
+        [SaleAlreadyOffered] = ErrorKind.Conflict,
+        [NoOpenOffer] = ErrorKind.Conflict,
+        [NotNamedBuyer] = ErrorKind.Conflict,
+        [ChipOnHold] = ErrorKind.Conflict,
+        [ChipIllegitimate] = ErrorKind.Conflict,
+        [ChipDestroyed] = ErrorKind.Conflict,
+        [ChipMissing] = ErrorKind.Conflict,
+        [ChipDecommissioned] = ErrorKind.Conflict,
+        [ChipAlreadyDecommissioned] = ErrorKind.Conflict,
+        [ChipInTransit] = ErrorKind.Conflict,
+        [ChipNotInTransit] = ErrorKind.Conflict,
+        [ChipInstalled] = ErrorKind.Conflict,
+        [ChipAlreadyInstalled] = ErrorKind.Conflict,
+        [ChipNotInstalled] = ErrorKind.Conflict,
+        [ChipInAssembly] = ErrorKind.Conflict,
+        [ChipNotInAssembly] = ErrorKind.Conflict,
+        [NotFacilityOperator] = ErrorKind.Conflict,
+        [ClusterNotFound] = ErrorKind.NotFound,
+        [InvalidTenancy] = ErrorKind.Invalid,
+        [ModelSpecMismatch] = ErrorKind.Invalid,
+        [NotAgency] = ErrorKind.Refused,
+        [ReasonRequired] = ErrorKind.Invalid,
+        [ChipAlreadyOnHold] = ErrorKind.Conflict,
+        [ChipNotOnHold] = ErrorKind.Conflict,
+        [ChipAlreadyIllegitimate] = ErrorKind.Conflict,
+        [EventNotFound] = ErrorKind.NotFound,
+        [EventNotVoidable] = ErrorKind.Conflict,
+        [EventAlreadyVoided] = ErrorKind.Conflict,
+        [VoidNotPermitted] = ErrorKind.Conflict,
+        [VoidDependentsByOthers] = ErrorKind.Conflict,
+        [LotNotFound] = ErrorKind.NotFound,
+        [DuplicateChip] = ErrorKind.Invalid,
+    };
 }
 
 /// <summary>Why an observation conflicts with the chip's recorded state (<see cref="ChipObserved.ConflictCode"/>).</summary>

@@ -58,27 +58,27 @@ public static class FacilityDecisions
     /// <summary>The registering operator becomes the facility's operator.</summary>
     public static Decision<IFacilityEvent> Decide(RegisterFacility c, Facility? state)
     {
-        if (c.Actor.Kind != OrganisationKind.Operator) return new DomainError("not_operator", "only an operator registers a facility");
-        if (state is not null) return new DomainError("facility_already_registered", $"facility '{c.FacilityId}' is already registered");
-        if (!Countries.IsAlpha2(c.Country)) return new DomainError("invalid_country", $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
-        if (c.Latitude is < -90m or > 90m || c.Longitude is < -180m or > 180m) return new DomainError("invalid_coordinates", "latitude must be within ±90 and longitude within ±180");
-        if (c.DeclaredPowerMw <= 0m) return new DomainError("invalid_power", "declared power must be positive");
+        if (c.Actor.Kind != OrganisationKind.Operator) return new DomainError(FacilityErrors.NotOperator, "only an operator registers a facility");
+        if (state is not null) return new DomainError(FacilityErrors.FacilityAlreadyRegistered, $"facility '{c.FacilityId}' is already registered");
+        if (!Countries.IsAlpha2(c.Country)) return new DomainError(FacilityErrors.InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        if (c.Latitude is < -90m or > 90m || c.Longitude is < -180m or > 180m) return new DomainError(FacilityErrors.InvalidCoordinates, "latitude must be within ±90 and longitude within ±180");
+        if (c.DeclaredPowerMw <= 0m) return new DomainError(FacilityErrors.InvalidPower, "declared power must be positive");
         return Decision<IFacilityEvent>.Accept(new FacilityRegistered(c.FacilityId, c.Actor.OrganisationId, c.Name, c.Country, c.Latitude, c.Longitude, c.DeclaredPowerMw, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IFacilityEvent> Decide(DeclareFacilityPower c, Facility? state)
     {
-        if (state is null) return new DomainError("facility_not_registered", $"facility '{c.FacilityId}' is not registered");
-        if (c.Actor.OrganisationId != state.OperatorId) return new DomainError("not_facility_operator", "only the facility's operator declares its power");
-        if (c.DeclaredPowerMw <= 0m) return new DomainError("invalid_power", "declared power must be positive");
+        if (state is null) return new DomainError(FacilityErrors.FacilityNotRegistered, $"facility '{c.FacilityId}' is not registered");
+        if (c.Actor.OrganisationId != state.OperatorId) return new DomainError(FacilityErrors.NotFacilityOperator, "only the facility's operator declares its power");
+        if (c.DeclaredPowerMw <= 0m) return new DomainError(FacilityErrors.InvalidPower, "declared power must be positive");
         return Decision<IFacilityEvent>.Accept(new FacilityPowerDeclared(state.Id, c.DeclaredPowerMw, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IFacilityEvent> Decide(RegisterCluster c, Facility? state)
     {
-        if (state is null) return new DomainError("facility_not_registered", $"facility '{c.FacilityId}' is not registered");
-        if (c.Actor.OrganisationId != state.OperatorId) return new DomainError("not_facility_operator", "only the facility's operator registers clusters");
-        if (state.HasCluster(c.ClusterId)) return new DomainError("cluster_already_registered", $"cluster '{c.ClusterId}' already exists");
+        if (state is null) return new DomainError(FacilityErrors.FacilityNotRegistered, $"facility '{c.FacilityId}' is not registered");
+        if (c.Actor.OrganisationId != state.OperatorId) return new DomainError(FacilityErrors.NotFacilityOperator, "only the facility's operator registers clusters");
+        if (state.HasCluster(c.ClusterId)) return new DomainError(FacilityErrors.ClusterAlreadyRegistered, $"cluster '{c.ClusterId}' already exists");
         return Decision<IFacilityEvent>.Accept(new ClusterRegistered(state.Id, c.ClusterId, c.Name, c.Actor.OrganisationId, c.At));
     }
 }

@@ -68,23 +68,23 @@ public static class LicenceDecisions
 {
     public static Decision<ILicenceEvent> Decide(GrantLicence c, Licence? state)
     {
-        if (!c.Actor.IsAgency) return new DomainError("not_agency", "only an agency grants licences");
-        if (state is not null) return new DomainError("licence_already_granted", $"licence '{c.LicenceId}' already exists");
-        if (string.IsNullOrWhiteSpace(c.Number)) return new DomainError("invalid_licence", "a licence has a number");
-        if (!Countries.IsAlpha2(c.Destination)) return new DomainError("invalid_country", $"'{c.Destination}' is not an ISO 3166-1 alpha-2 code");
-        if (c.ModelIds.Count == 0) return new DomainError("invalid_licence", "a licence covers at least one model");
-        if (c.Quantity <= 0) return new DomainError("invalid_licence", "quantity must be positive");
-        if (c.ValidUntil < c.ValidFrom) return new DomainError("invalid_licence", "validity ends before it starts");
+        if (!c.Actor.IsAgency) return new DomainError(LicenceErrors.NotAgency, "only an agency grants licences");
+        if (state is not null) return new DomainError(LicenceErrors.LicenceAlreadyGranted, $"licence '{c.LicenceId}' already exists");
+        if (string.IsNullOrWhiteSpace(c.Number)) return new DomainError(LicenceErrors.InvalidLicence, "a licence has a number");
+        if (!Countries.IsAlpha2(c.Destination)) return new DomainError(LicenceErrors.InvalidCountry, $"'{c.Destination}' is not an ISO 3166-1 alpha-2 code");
+        if (c.ModelIds.Count == 0) return new DomainError(LicenceErrors.InvalidLicence, "a licence covers at least one model");
+        if (c.Quantity <= 0) return new DomainError(LicenceErrors.InvalidLicence, "quantity must be positive");
+        if (c.ValidUntil < c.ValidFrom) return new DomainError(LicenceErrors.InvalidLicence, "validity ends before it starts");
         return Decision<ILicenceEvent>.Accept(new LicenceGranted(c.LicenceId, c.Number, c.HolderId, c.ConsigneeId, c.EndUserId, c.Destination,
             c.ModelIds.ToArray(), c.Quantity, c.ValidFrom, c.ValidUntil, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<ILicenceEvent> Decide(RevokeLicence c, Licence? state)
     {
-        if (!c.Actor.IsAgency) return new DomainError("not_agency", "only an agency revokes licences");
-        if (state is null) return new DomainError("licence_not_found", $"licence '{c.LicenceId}' does not exist");
-        if (state.Revocation is not null) return new DomainError("licence_already_revoked", $"licence '{state.Number}' is already revoked");
-        if (string.IsNullOrWhiteSpace(c.Reason)) return new DomainError("reason_required", "a revocation states its reason");
+        if (!c.Actor.IsAgency) return new DomainError(LicenceErrors.NotAgency, "only an agency revokes licences");
+        if (state is null) return new DomainError(LicenceErrors.LicenceNotFound, $"licence '{c.LicenceId}' does not exist");
+        if (state.Revocation is not null) return new DomainError(LicenceErrors.LicenceAlreadyRevoked, $"licence '{state.Number}' is already revoked");
+        if (string.IsNullOrWhiteSpace(c.Reason)) return new DomainError(LicenceErrors.ReasonRequired, "a revocation states its reason");
         return Decision<ILicenceEvent>.Accept(new LicenceRevoked(state.Id, c.Reason, c.EffectiveFrom, c.Actor.OrganisationId, c.At));
     }
 }

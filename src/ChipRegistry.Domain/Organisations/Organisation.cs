@@ -90,11 +90,11 @@ public static class OrganisationDecisions
 {
     public static Decision<IOrganisationEvent> Decide(RegisterOrganisation c, Organisation? state)
     {
-        if (c.Actor.Kind != OrganisationKind.Registry) return new DomainError("not_registry_admin", "only the registry's administrator registers organisations");
-        if (state is not null) return new DomainError("organisation_already_registered", $"organisation '{c.OrganisationId}' is already registered");
-        if (string.IsNullOrWhiteSpace(c.OrganisationId) || string.IsNullOrWhiteSpace(c.Name)) return new DomainError("invalid_organisation", "id and name are required");
-        if (c.Kind == OrganisationKind.Registry) return new DomainError("invalid_organisation", "the registry organisation is built in");
-        if (!Countries.IsAlpha2(c.Country)) return new DomainError("invalid_country", $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        if (c.Actor.Kind != OrganisationKind.Registry) return new DomainError(OrganisationErrors.NotRegistryAdmin, "only the registry's administrator registers organisations");
+        if (state is not null) return new DomainError(OrganisationErrors.OrganisationAlreadyRegistered, $"organisation '{c.OrganisationId}' is already registered");
+        if (string.IsNullOrWhiteSpace(c.OrganisationId) || string.IsNullOrWhiteSpace(c.Name)) return new DomainError(OrganisationErrors.InvalidOrganisation, "id and name are required");
+        if (c.Kind == OrganisationKind.Registry) return new DomainError(OrganisationErrors.InvalidOrganisation, "the registry organisation is built in");
+        if (!Countries.IsAlpha2(c.Country)) return new DomainError(OrganisationErrors.InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
         return Decision<IOrganisationEvent>.Accept(new OrganisationRegistered(c.OrganisationId, c.Name, c.Kind, c.Country, c.FoundedOn, c.Actor.OrganisationId, c.At));
     }
 
@@ -104,11 +104,11 @@ public static class OrganisationDecisions
     /// </summary>
     public static Decision<IOrganisationEvent> Decide(ChangeOrganisationParent c, Organisation? state, OrganisationDirectory directory)
     {
-        if (state is null) return new DomainError("organisation_not_registered", $"organisation '{c.OrganisationId}' is not registered");
+        if (state is null) return new DomainError(OrganisationErrors.OrganisationNotRegistered, $"organisation '{c.OrganisationId}' is not registered");
         var permitted = c.Actor.OrganisationId == state.Id || c.Actor.Kind is OrganisationKind.Registry or OrganisationKind.Agency;
-        if (!permitted) return new DomainError("not_permitted", "only the organisation itself, the registry or an agency records its parent");
-        if (c.ParentId is not null && directory.Find(c.ParentId) is null) return new DomainError("parent_not_registered", $"parent '{c.ParentId}' is not registered");
-        if (c.ParentId == state.Id) return new DomainError("parent_cycle", "an organisation cannot be its own parent");
+        if (!permitted) return new DomainError(OrganisationErrors.NotPermitted, "only the organisation itself, the registry or an agency records its parent");
+        if (c.ParentId is not null && directory.Find(c.ParentId) is null) return new DomainError(OrganisationErrors.ParentNotRegistered, $"parent '{c.ParentId}' is not registered");
+        if (c.ParentId == state.Id) return new DomainError(OrganisationErrors.ParentCycle, "an organisation cannot be its own parent");
 
         var changed = new OrganisationParentChanged(state.Id, c.ParentId, c.EffectiveFrom, c.Actor.OrganisationId, c.At);
         var hypothetical = directory.With(Organisation.Evolve(state, changed)!);
@@ -119,7 +119,7 @@ public static class OrganisationDecisions
             var cycle = CycleThrough(hypothetical, state.Id, date);
             if (cycle is not null)
             {
-                return new DomainError("parent_cycle", $"on {date:yyyy-MM-dd} the parent chain would loop: {string.Join(" -> ", cycle)}");
+                return new DomainError(OrganisationErrors.ParentCycle, $"on {date:yyyy-MM-dd} the parent chain would loop: {string.Join(" -> ", cycle)}");
             }
         }
         return Decision<IOrganisationEvent>.Accept(changed);

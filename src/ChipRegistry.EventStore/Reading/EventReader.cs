@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace ChipRegistry.EventStore;
 
-/// <summary>Reads stored events: a stream from a version, optionally cut as of an instant, and the global feed.</summary>
+/// <summary>Reads stored events: a stream from a version, optionally cut as of an instant, and the global feed; and the keys of the streams of a type.</summary>
 internal sealed class EventReader(StoreContext context)
 {
     private string Events => $"{context.Schema.Quoted}.events";
@@ -39,6 +39,25 @@ internal sealed class EventReader(StoreContext context)
             command.Parameters.Add(new NpgsqlParameter<Instant> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = asOf.Instant });
         }
         return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListStreamKeysAsync(string streamType, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamType);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"select s.key from {context.Schema.Quoted}.streams s where s.type = $1 and s.key > $2 order by s.key limit $3", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterKey ?? "" });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(long afterSeqId, int limit, CancellationToken cancellationToken)

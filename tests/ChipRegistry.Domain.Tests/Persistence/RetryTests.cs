@@ -26,6 +26,9 @@ public sealed class RetryTests(RegistryStoreFixture fixture) : IClassFixture<Reg
 
         public Task<bool> IsSchemaCurrentAsync(CancellationToken cancellationToken = default) => inner.IsSchemaCurrentAsync(cancellationToken);
 
+        public Task<IReadOnlyList<string>> ListStreamKeysAsync(string streamType, string? afterKey, int limit, CancellationToken cancellationToken = default) =>
+            inner.ListStreamKeysAsync(streamType, afterKey, limit, cancellationToken);
+
         public async Task<AppendResult> AppendAsync(StreamAppend append, AppendMetadata metadata, CancellationToken cancellationToken = default)
         {
             if (Interrupted < interruptions)

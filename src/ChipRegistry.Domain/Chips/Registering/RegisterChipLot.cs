@@ -20,6 +20,13 @@ public sealed record RegisterChipLot(Guid EventId, string LotId, string ModelId,
     public const string LotEmpty = "lot_empty";
     public const string DuplicateSerial = "duplicate_serial";
 
+    public static IReadOnlyDictionary<string, ErrorKind> ErrorKinds { get; } = new Dictionary<string, ErrorKind>(StringComparer.Ordinal)
+    {
+        [LotTooLarge] = ErrorKind.Invalid,
+        [LotEmpty] = ErrorKind.Invalid,
+        [DuplicateSerial] = ErrorKind.Invalid,
+    };
+
     /// <summary>The fabrication of one chip of the lot: the same decision as registering it alone.</summary>
     public Decision<IChipEvent> DecideChip(string chipId) =>
         ChipDecisions.Decide(new RegisterChip(DeterministicIds.Derive(EventId, $"chip/{chipId}"), chipId, ModelId, LotId, Country, Actor, At), ChipState.Initial(chipId));

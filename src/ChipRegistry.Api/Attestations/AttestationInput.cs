@@ -1,0 +1,76 @@
+using ChipRegistry.Api.Chips;
+using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
+using NodaTime;
+
+namespace ChipRegistry.Api.Attestations;
+
+/// <summary>The checked fields of a location attestation.</summary>
+internal sealed record AttestationFields(string Method, Instant OccurredAt);
+
+/// <summary>
+/// The checks a chip's and a cluster's attestation make on their bodies before anything is loaded: method,
+/// round trip, landmark, business time, and the shape of the signature (its key, bytes and nonce).
+/// </summary>
+internal static class AttestationInput
+{
+    private const decimal MaxRoundTripMs = 60_000m;
+
+    public static AttestationFields Validate(string method, decimal? roundTripMs, string? landmarkId, DateTimeOffset occurredAt, Instant now, BusinessTimeOptions businessTime)
+    {
+        if (string.IsNullOrWhiteSpace(method) || method.Length > 64 || method.Any(char.IsControl))
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_method", "The attestation method must be 1 to 64 printable characters.");
+        }
+        if (roundTripMs is < 0m or > MaxRoundTripMs)
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_round_trip", "The round-trip time is out of range.", $"0 <= roundTripMs <= {MaxRoundTripMs}.");
+        }
+        if (landmarkId is not null)
+        {
+            Id(landmarkId, "landmarkId", "invalid_id");
+        }
+        var at = Instant.FromDateTimeOffset(occurredAt);
+        businessTime.Validate(at, now);
+        return new AttestationFields(method, at);
+    }
+
+    public static AttestationSignatureInput Signature(string? nonce, string? keyId, string? signature)
+    {
+        if ((keyId is null) != (signature is null))
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "incomplete_signature", "A signature names its key, and a key comes with a signature.", "Send both keyId and signature, or neither.");
+        }
+        if (nonce is not null && (nonce.Length is 0 or > 100 || nonce.Any(char.IsControl)))
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_nonce", "The nonce is not one the registry could have issued.");
+        }
+        if (signature is null)
+        {
+            return new AttestationSignatureInput(null, null, nonce);
+        }
+        // A P-256 DER signature is at most 72 bytes; anything far longer is not one.
+        var der = new byte[256];
+        if (signature.Length == 0 || signature.Length > 344 || !Convert.TryFromBase64String(signature, der, out var length))
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_signature_encoding", "The signature must be the base64 of a DER-encoded ECDSA signature.");
+        }
+        return new AttestationSignatureInput(keyId, der[..length], nonce);
+    }
+
+    /// <summary>
+    /// An id of another record, by the chip writes' rule (<see cref="ChipRequestRules.Id"/>), answered with the code the
+    /// attestation endpoints document (<c>invalid_id</c>, <c>invalid_organisation</c>) instead of <c>invalid_field</c>.
+    /// </summary>
+    public static string Id(string value, string field, string code)
+    {
+        try
+        {
+            return ChipRequestRules.Id(value, field);
+        }
+        catch (ApiProblemException invalid)
+        {
+            throw new ApiProblemException(invalid.Status, code, $"{field} must be 1 to {ChipRequestRules.MaxIdLength} printable characters.", invalid.Detail);
+        }
+    }
+}
