@@ -32,6 +32,7 @@ builder.AddRateLimits();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddRegistryHealthChecks();
+builder.AddRegistryJson();
 builder.AddRegistryOpenApi();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 using ChipRegistry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -16,6 +17,10 @@ namespace ChipRegistry.Api.Tests;
 public sealed class RegistryApiHost : IAsyncLifetime
 {
     public const string AdminKey = "test-host-bootstrap-admin-key-0123456789";
+
+    /// <summary>Request bodies as a client writes them: web naming, NodaTime values in the registry's formats.</summary>
+    public static System.Text.Json.JsonSerializerOptions Json { get; } =
+        new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web).ConfigureForRegistryTime();
 
     private TestDatabase? database;
     private RegistryApiFactory? factory;
@@ -108,7 +113,7 @@ public sealed class RegistryApiHost : IAsyncLifetime
         }
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType());
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
         return await Client.SendAsync(request);
     }

@@ -38,7 +38,7 @@ public static class AttestationEndpoints
     private const int MaxPemLength = 4096;
     private const decimal MaxRoundTripMs = 60_000m;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+    private static readonly JsonSerializerOptions Json = CommandRequests.Strict();
 
     public static WebApplicationBuilder AddAttestations(this WebApplicationBuilder builder)
     {
@@ -76,8 +76,8 @@ public static class AttestationEndpoints
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_key_id", "The key id is not usable.", "1 to 100 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.");
             }
             var pem = PublicKeyPem(body.PublicKeyPem);
-            var validFrom = Instant.FromDateTimeOffset(body.ValidFrom);
-            var validUntil = body.ValidUntil is { } until ? Instant.FromDateTimeOffset(until) : (Instant?)null;
+            var validFrom = body.ValidFrom.ToInstant();
+            var validUntil = body.ValidUntil?.ToInstant();
             if (validUntil <= validFrom)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_validity", "A key's validity must end after it starts.", "validUntil must be later than validFrom.");
@@ -89,10 +89,10 @@ public static class AttestationEndpoints
             var registered = new AttestationKeyRegistered(organisationId, body.KeyId, pem, validFrom, validUntil, organisationId);
             await keys.RegisterAsync(registered, AppendMetadataOf(context), cancellationToken);
             return TypedResults.Created((string?)null, new AttestationKeyResponse(
-                organisationId, body.KeyId, pem, validFrom.ToDateTimeOffset(), validUntil?.ToDateTimeOffset(), organisationId, PostgresTime.Truncate(clock.GetCurrentInstant()).ToDateTimeOffset()));
+                organisationId, body.KeyId, pem, validFrom, validUntil, organisationId, PostgresTime.Truncate(clock.GetCurrentInstant())));
         }).RequireAuthorization(OperatorPolicy).Accepts<RegisterAttestationKeyRequest>("application/json").WithName("RegisterAttestationKey")
             .WithSummary("Register an ECDSA P-256 public key (SubjectPublicKeyInfo PEM) that may sign the caller's location attestations during its validity period.")
-            .WithRequestExample(new RegisterAttestationKeyRequest("memphis-2026", ExamplePem, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 11, 1, 0, 0, 0, TimeSpan.Zero)))
+            .WithRequestExample(new RegisterAttestationKeyRequest("memphis-2026", ExamplePem, ExampleTime(2026, 11, 1, 0, 0), ExampleTime(2027, 11, 1, 0, 0)))
             .WithResponseExample(StatusCodes.Status201Created, ExampleKey)
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
@@ -121,22 +121,22 @@ public static class AttestationEndpoints
             // Another operator's key answers exactly as an unknown one.
             var key = await keys.FindAsync(organisationId, keyId, cancellationToken)
                 ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "attestation_key_not_found", "No such attestation key.");
-            var until = body.ValidUntil is { } requested ? Instant.FromDateTimeOffset(requested) : clock.GetCurrentInstant();
-            if (until <= Instant.FromDateTimeOffset(key.ValidFrom))
+            var until = body.ValidUntil is { } requested ? requested.ToInstant() : clock.GetCurrentInstant();
+            if (until <= key.ValidFrom)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_validity", "A key's validity must end after it starts.", "validUntil must be later than the key's validFrom.");
             }
             // Retiring only ever shortens a key's validity; a later date than the current end changes nothing.
-            if (key.ValidUntil is { } current && Instant.FromDateTimeOffset(current) <= until)
+            if (key.ValidUntil is { } current && current <= until)
             {
                 return TypedResults.Ok(key);
             }
             await keys.RetireAsync(new AttestationKeyRetired(organisationId, keyId, until, organisationId), AppendMetadataOf(context), cancellationToken);
-            return TypedResults.Ok(key with { ValidUntil = PostgresTime.Truncate(until).ToDateTimeOffset() });
+            return TypedResults.Ok(key with { ValidUntil = PostgresTime.Truncate(until) });
         }).RequireAuthorization(OperatorPolicy).Accepts<RetireAttestationKeyRequest>("application/json").WithName("RetireAttestationKey")
             .WithSummary("End one of the caller's keys' validity (now, or at validUntil); signatures by it after that are unknown_key.")
-            .WithRequestExample(new RetireAttestationKeyRequest(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero)))
-            .WithResponseExample(StatusCodes.Status200OK, ExampleKey with { ValidUntil = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero) })
+            .WithRequestExample(new RetireAttestationKeyRequest(ExampleTime(2026, 11, 21, 0, 0)))
+            .WithResponseExample(StatusCodes.Status200OK, ExampleKey with { ValidUntil = Instant.FromUtc(2026, 11, 21, 0, 0) })
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
     }
 
@@ -157,27 +157,27 @@ public static class AttestationEndpoints
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "not_an_operator", "Only a registered operator can be required to sign.", $"{body.OrganisationId} is not a registered operator.");
             }
-            var from = Instant.FromDateTimeOffset(body.From);
+            var from = body.From.ToInstant();
             if (from < Instant.FromDateTimeOffset(businessTime.Value.Earliest))
             {
-                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "business_time_out_of_range", "A business time is out of range.", $"from must not precede {businessTime.Value.Earliest:O}.");
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "business_time_out_of_range", "A business time is out of range.", $"from must not precede {RegistryTime.Format(Instant.FromDateTimeOffset(businessTime.Value.Earliest))}.");
             }
             var requiredBy = context.User.OrganisationId();
             await keys.RequireSigningAsync(new SigningRequired(body.OrganisationId, from, requiredBy), AppendMetadataOf(context), cancellationToken);
-            return TypedResults.Created((string?)null, new SigningRequirementResponse(body.OrganisationId, PostgresTime.Truncate(from).ToDateTimeOffset(), requiredBy));
+            return TypedResults.Created((string?)null, new SigningRequirementResponse(body.OrganisationId, PostgresTime.Truncate(from), requiredBy));
         }).RequireAuthorization(RequirementPolicy).Accepts<SigningRequirementRequest>("application/json").WithName("RequireSigning")
             .WithSummary("Require an operator to sign every attestation it submits from a date on; its unsigned attestations are then refused (422 signature_required). A later requirement replaces an earlier one.")
-            .WithRequestExample(new SigningRequirementRequest("op-colossus", new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)))
-            .WithResponseExample(StatusCodes.Status201Created, new SigningRequirementResponse("op-colossus", new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), "bis"))
+            .WithRequestExample(new SigningRequirementRequest("op-colossus", ExampleTime(2026, 12, 1, 0, 0)))
+            .WithResponseExample(StatusCodes.Status201Created, new SigningRequirementResponse("op-colossus", Instant.FromUtc(2026, 12, 1, 0, 0), "bis"))
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/attestation-nonces", async Task<Created<NonceResponse>> (HttpContext context, AttestationNonces nonces, CancellationToken cancellationToken) =>
         {
             var (nonce, expiresAt) = await nonces.IssueAsync(context.User.OrganisationId(), cancellationToken);
-            return TypedResults.Created((string?)null, new NonceResponse(nonce, expiresAt.ToDateTimeOffset()));
+            return TypedResults.Created((string?)null, new NonceResponse(nonce, expiresAt));
         }).RequireAuthorization(OperatorPolicy).WithName("IssueAttestationNonce")
             .WithSummary("A single-use nonce for the caller's next signed attestation, valid for 10 minutes.")
-            .WithResponseExample(StatusCodes.Status201Created, new NonceResponse("Gx3v0q9Jb1mJm2xk6WbQ7d1YtC5f0aRz", new DateTimeOffset(2026, 11, 20, 10, 10, 0, TimeSpan.Zero)))
+            .WithResponseExample(StatusCodes.Status201Created, new NonceResponse("Gx3v0q9Jb1mJm2xk6WbQ7d1YtC5f0aRz", Instant.FromUtc(2026, 11, 20, 10, 10)))
             .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
     }
 
@@ -221,7 +221,7 @@ public static class AttestationEndpoints
             return TypedResults.Created((string?)null, new ChipAttestationResponse(chipId, eventId, body.FacilityId, NameOf(signature), version));
         }).RequireAuthorization(OperatorPolicy).Accepts<ChipAttestationRequest>("application/json").WithName("AttestChipLocation")
             .WithSummary("The installing operator attests an installed chip's location, optionally signed; the signature's result (valid, invalid, unsigned, unknown_key, replayed) is recorded in the event and returned.")
-            .WithRequestExample(new ChipAttestationRequest("fac-memphis-1", "rtt", new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 1.5m, "landmark-atl-3",
+            .WithRequestExample(new ChipAttestationRequest("fac-memphis-1", "rtt", ExampleTime(2026, 11, 20, 10, 0), 1.5m, "landmark-atl-3",
                 "Gx3v0q9Jb1mJm2xk6WbQ7d1YtC5f0aRz", "memphis-2026", "MEUCIQC7GCI9AE3lsC/TvDLIy3YSoscNL2ppYlruu2OnMBpUjwIgTbQ3+WQgC7pEFlzPYFS1O6C8xPbKXhTCMYXJ18B0qKo="))
             .WithResponseExample(StatusCodes.Status201Created, new ChipAttestationResponse("nvidia:1652223004561", Guid.Parse("0b8e3f4e-6c55-4d6f-9a43-2f1f8b7d9c10"), "fac-memphis-1", "valid", 9))
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
@@ -269,7 +269,7 @@ public static class AttestationEndpoints
             return TypedResults.Created((string?)null, new ClusterAttestationResponse(facilityId, clusterId, NameOf(signature), chips.Count, chips));
         }).RequireAuthorization(OperatorPolicy).Accepts<ClusterAttestationRequest>("application/json").WithName("AttestClusterLocation")
             .WithSummary("The facility's operator attests every chip installed in one of its clusters in one transaction (one event per chip, all or none); one signature covers the cluster and its chip list.")
-            .WithRequestExample(new ClusterAttestationRequest("rtt", new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 1.5m, "landmark-atl-3",
+            .WithRequestExample(new ClusterAttestationRequest("rtt", ExampleTime(2026, 11, 20, 10, 0), 1.5m, "landmark-atl-3",
                 "Gx3v0q9Jb1mJm2xk6WbQ7d1YtC5f0aRz", "memphis-2026", "MEUCIQC7GCI9AE3lsC/TvDLIy3YSoscNL2ppYlruu2OnMBpUjwIgTbQ3+WQgC7pEFlzPYFS1O6C8xPbKXhTCMYXJ18B0qKo="))
             .WithResponseExample(StatusCodes.Status201Created, new ClusterAttestationResponse("fac-memphis-1", "hall-a", "valid", 2,
                 [new AttestedChip("nvidia:1652223004561", Guid.Parse("0b8e3f4e-6c55-4d6f-9a43-2f1f8b7d9c10"), 9), new AttestedChip("nvidia:1652223004562", Guid.Parse("5d2c1a0b-7e44-4b3a-8f21-6c0e9d8b7a65"), 9)]))
@@ -333,7 +333,7 @@ public static class AttestationEndpoints
 
     private sealed record AttestationFields(string Method, Instant OccurredAt);
 
-    private static AttestationFields Validate(string method, decimal? roundTripMs, string? landmarkId, DateTimeOffset occurredAt, Instant now, BusinessTimeOptions businessTime)
+    private static AttestationFields Validate(string method, decimal? roundTripMs, string? landmarkId, OffsetDateTime occurredAt, Instant now, BusinessTimeOptions businessTime)
     {
         if (string.IsNullOrWhiteSpace(method) || method.Length > 64 || method.Any(char.IsControl))
         {
@@ -347,7 +347,7 @@ public static class AttestationEndpoints
         {
             RequireId(landmarkId, "landmarkId");
         }
-        var at = Instant.FromDateTimeOffset(occurredAt);
+        var at = occurredAt.ToInstant();
         businessTime.Validate(at, now);
         return new AttestationFields(method, at);
     }
@@ -463,6 +463,9 @@ public static class AttestationEndpoints
     private const string ExamplePem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEHkHP3o0620oz9iqH1aOT2NIgTyYS\nJCOD0TdbRYn0EhTjcipPmrib0j+iuZRb37Opw1YYj90EobDk5bRyiyCUEg==\n-----END PUBLIC KEY-----";
 
     private static readonly AttestationKeyResponse ExampleKey = new(
-        "op-colossus", "memphis-2026", ExamplePem, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 11, 1, 0, 0, 0, TimeSpan.Zero),
-        "op-colossus", new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+        "op-colossus", "memphis-2026", ExamplePem, Instant.FromUtc(2026, 11, 1, 0, 0), Instant.FromUtc(2027, 11, 1, 0, 0),
+        "op-colossus", Instant.FromUtc(2026, 11, 20, 9, 0));
+
+    private static OffsetDateTime ExampleTime(int year, int month, int day, int hour, int minute) =>
+        Instant.FromUtc(year, month, day, hour, minute).WithOffset(Offset.Zero);
 }

@@ -1,25 +1,27 @@
+using NodaTime;
+
 namespace ChipRegistry.Api.Attestations;
 
-public sealed record RegisterAttestationKeyRequest(string KeyId, string PublicKeyPem, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil = null);
+public sealed record RegisterAttestationKeyRequest(string KeyId, string PublicKeyPem, OffsetDateTime ValidFrom, OffsetDateTime? ValidUntil = null);
 
-public sealed record RetireAttestationKeyRequest(DateTimeOffset? ValidUntil = null);
+public sealed record RetireAttestationKeyRequest(OffsetDateTime? ValidUntil = null);
 
 public sealed record AttestationKeyPage(IReadOnlyList<AttestationKeyResponse> Keys, string? Next);
 
-public sealed record SigningRequirementRequest(string OrganisationId, DateTimeOffset From);
+public sealed record SigningRequirementRequest(string OrganisationId, OffsetDateTime From);
 
-public sealed record SigningRequirementResponse(string OrganisationId, DateTimeOffset From, string RequiredBy);
+public sealed record SigningRequirementResponse(string OrganisationId, Instant From, string RequiredBy);
 
-public sealed record NonceResponse(string Nonce, DateTimeOffset ExpiresAt);
+public sealed record NonceResponse(string Nonce, Instant ExpiresAt);
 
 /// <summary>One chip's location, attested by the operator of the facility it is installed in.</summary>
 public sealed record ChipAttestationRequest(
-    string FacilityId, string Method, DateTimeOffset OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
+    string FacilityId, string Method, OffsetDateTime OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
     string? Nonce = null, string? KeyId = null, string? Signature = null);
 
 /// <summary>Every chip installed in one cluster, attested at once; the facility and cluster come from the path.</summary>
 public sealed record ClusterAttestationRequest(
-    string Method, DateTimeOffset OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
+    string Method, OffsetDateTime OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
     string? Nonce = null, string? KeyId = null, string? Signature = null);
 
 public sealed record ChipAttestationResponse(string ChipId, Guid EventId, string FacilityId, string Signature, long Version);

@@ -35,7 +35,7 @@ public static class FeedEndpoints
             var page = await store.ReadFeedAsync(from, size, cancellationToken);
             var events = page.Events.Select(e => new FeedEvent(
                 e.SeqId, e.EventId, e.StreamKey, e.Version, e.TypeName, serializer.ToJson(e.Data),
-                e.OccurredAt.ToString(), e.RecordedAt.ToString(), e.ActingOrganisation, e.CorrelationId, e.CausationId)).ToList();
+                RegistryTime.Format(e.OccurredAt), RegistryTime.Format(e.RecordedAt), e.ActingOrganisation, e.CorrelationId, e.CausationId)).ToList();
             return TypedResults.Ok(new FeedResponse(events, page.HighWaterMark, page.NextAfterSeqId(from, size)));
         })
         .WithTags("Feed").WithName("ReadFeed")
@@ -84,7 +84,7 @@ public sealed class EventSerializerAccess(EventStoreOptions options)
     private static JsonSerializerOptions CreateOptions(EventStoreOptions options)
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-        json.AddNodaTimeConverters();
+        json.ConfigureForRegistryTime();
         options.ConfigureJson?.Invoke(json);
         return json;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Api.Chips.Reads;
 
@@ -94,8 +95,8 @@ internal static class Names
 {
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    /// <summary>ISO 8601 with the fraction the store keeps, so a time read here can be passed back as asOf or knownAt.</summary>
-    public static string Iso(NodaTime.Instant instant) => NodaTime.Text.InstantPattern.ExtendedIso.Format(instant);
+    /// <summary>The registry's one time format (<see cref="RegistryTime"/>), so a time read here can be passed back as asOf or knownAt.</summary>
+    public static string Iso(NodaTime.Instant instant) => RegistryTime.Format(instant);
 
     public static string? Iso(NodaTime.Instant? instant) => instant is { } value ? Iso(value) : null;
 }
