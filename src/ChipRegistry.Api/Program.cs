@@ -44,6 +44,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseIdempotencyKeys();
 app.MapOpenApi();
+app.MapApiReference();
 app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();
