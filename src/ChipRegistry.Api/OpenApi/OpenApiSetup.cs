@@ -18,6 +18,7 @@ public static class OpenApiSetup
     {
         builder.Services.AddOpenApi(options =>
         {
+            options.CreateSchemaReferenceId = TimeSchemas.ReferenceId;
             options.AddSchemaTransformer<TimeSchemas>();
             options.AddDocumentTransformer((document, _, _) =>
             {

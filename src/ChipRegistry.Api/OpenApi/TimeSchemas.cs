@@ -11,6 +11,13 @@ namespace ChipRegistry.Api.OpenApi;
 /// </summary>
 internal sealed class TimeSchemas : IOpenApiSchemaTransformer
 {
+    /// <summary>
+    /// Time schemas are written where they are used, as for <see cref="DateTime"/>, never as components named after
+    /// NodaTime's types.
+    /// </summary>
+    public static string? ReferenceId(System.Text.Json.Serialization.Metadata.JsonTypeInfo type) =>
+        Formats.ContainsKey(Nullable.GetUnderlyingType(type.Type) ?? type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+
     private static readonly Dictionary<Type, string> Formats = new()
     {
         [typeof(Instant)] = "date-time",
