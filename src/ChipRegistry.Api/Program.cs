@@ -32,6 +32,7 @@ builder.AddRateLimits();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddRegistryHealthChecks();
+builder.AddRegistryJson();
 builder.AddRegistryOpenApi();
 
 var app = builder.Build();
@@ -43,6 +44,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseIdempotencyKeys();
 app.MapOpenApi();
+app.MapApiReference();
 app.MapHealthEndpoints();
 app.MapKeyEndpoints();
 app.MapFeedEndpoints();

@@ -4,6 +4,7 @@ using Alba;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 using ChipRegistry.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,10 @@ namespace ChipRegistry.Api.Tests;
 public sealed class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "test-host-bootstrap-admin-key-0123456789";
+
+    /// <summary>Request bodies as a client writes them: web naming, NodaTime values in the registry's formats.</summary>
+    public static System.Text.Json.JsonSerializerOptions Json { get; } =
+        new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web).ConfigureForRegistryTime();
 
     private TestDatabase? database;
     private IAlbaHost? host;
@@ -128,7 +133,7 @@ public sealed class ApiFixture : IAsyncLifetime
         }
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType());
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
         return await Client.SendAsync(request);
     }

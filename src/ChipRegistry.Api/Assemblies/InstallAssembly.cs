@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Assemblies;
 
-public sealed record InstallAssemblyRequest(string FacilityId, string ClusterId, string Rack, DateTimeOffset? OccurredAt = null);
+public sealed record InstallAssemblyRequest(string FacilityId, string ClusterId, string Rack, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class InstallAssemblyEndpoint
 {

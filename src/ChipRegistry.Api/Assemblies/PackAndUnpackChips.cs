@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Assemblies;
 
-public sealed record AssemblyChipsRequest(IReadOnlyList<string> ChipIds, DateTimeOffset? OccurredAt = null);
+public sealed record AssemblyChipsRequest(IReadOnlyList<string> ChipIds, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>Packing and unpacking move chips into and out of an assembly the caller holds, every chip and the assembly in one append.</summary>
 public static class PackAndUnpackChipsEndpoints

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Assemblies;
 
 /// <summary>Where the assembly arrived.</summary>
-public sealed record ReceiveAssemblyRequest(string Country, DateTimeOffset? OccurredAt = null);
+public sealed record ReceiveAssemblyRequest(string Country, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class ReceiveAssemblyEndpoint
 {

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Assemblies;
 
 /// <summary><paramref name="Kind"/> is <c>server</c> or <c>board</c> (4A090 items that carry 3A090 chips).</summary>
-public sealed record RegisterAssemblyRequest(string AssemblyId, string Kind, string Serial, string Country, DateTimeOffset? OccurredAt = null);
+public sealed record RegisterAssemblyRequest(string AssemblyId, string Kind, string Serial, string Country, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class RegisterAssemblyEndpoint
 {

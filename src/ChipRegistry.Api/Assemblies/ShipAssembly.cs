@@ -21,7 +21,7 @@ namespace ChipRegistry.Api.Assemblies;
 /// </summary>
 public sealed record ShipAssemblyRequest(
     string DestinationCountry, string ConsigneeId, string EndUserId, string BillToId, string ShipToId, string PayerId,
-    string? LicenceId = null, string? NotificationId = null, DateTimeOffset? OccurredAt = null);
+    string? LicenceId = null, string? NotificationId = null, OffsetDateTime? OccurredAt = null);
 
 public static class ShipAssemblyEndpoint
 {

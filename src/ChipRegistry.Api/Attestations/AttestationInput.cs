@@ -16,7 +16,7 @@ internal static class AttestationInput
 {
     private const decimal MaxRoundTripMs = 60_000m;
 
-    public static AttestationFields Validate(string method, decimal? roundTripMs, string? landmarkId, DateTimeOffset occurredAt, Instant now, BusinessTimeOptions businessTime)
+    public static AttestationFields Validate(string method, decimal? roundTripMs, string? landmarkId, OffsetDateTime occurredAt, Instant now, BusinessTimeOptions businessTime)
     {
         if (string.IsNullOrWhiteSpace(method) || method.Length > 64 || method.Any(char.IsControl))
         {
@@ -30,7 +30,7 @@ internal static class AttestationInput
         {
             Id(landmarkId, "landmarkId", "invalid_id");
         }
-        var at = Instant.FromDateTimeOffset(occurredAt);
+        var at = occurredAt.ToInstant();
         businessTime.Validate(at, now);
         return new AttestationFields(method, at);
     }
@@ -73,4 +73,8 @@ internal static class AttestationInput
             throw new ApiProblemException(invalid.Status, code, $"{field} must be 1 to {ChipRequestRules.MaxIdLength} printable characters.", invalid.Detail);
         }
     }
+
+    /// <summary>A business time for the OpenAPI examples: UTC, as a client would send it.</summary>
+    public static OffsetDateTime ExampleTime(int year, int month, int day, int hour, int minute) =>
+        Instant.FromUtc(year, month, day, hour, minute).WithOffset(Offset.Zero);
 }

@@ -8,7 +8,7 @@ namespace ChipRegistry.Api.Attestations;
 
 /// <summary>A registered key as listed: the public half only, which is all the registry ever holds.</summary>
 public sealed record AttestationKeyResponse(
-    string OrganisationId, string KeyId, string PublicKeyPem, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil, string RegisteredBy, DateTimeOffset RegisteredAt);
+    string OrganisationId, string KeyId, string PublicKeyPem, Instant ValidFrom, Instant? ValidUntil, string RegisteredBy, Instant RegisteredAt);
 
 /// <summary>
 /// Operators' attestation keys and agencies' signing requirements: appended as events on one stream per operator,
@@ -75,7 +75,7 @@ public sealed class AttestationKeyStore(IEventStore store, NpgsqlDataSource data
     /// <summary>The operator's keys as the verifier takes them.</summary>
     public async Task<IReadOnlyList<AttestationKey>> KeysOfAsync(string organisationId, CancellationToken cancellationToken) =>
         [.. (await ListAsync(organisationId, null, null, 10_000, cancellationToken)).Select(k => new AttestationKey(
-            k.KeyId, k.OrganisationId, k.PublicKeyPem, Instant.FromDateTimeOffset(k.ValidFrom), k.ValidUntil is { } until ? Instant.FromDateTimeOffset(until) : null))];
+            k.KeyId, k.OrganisationId, k.PublicKeyPem, k.ValidFrom, k.ValidUntil))];
 
     /// <summary>From when the operator must sign, or null when no agency requires it.</summary>
     public async Task<Instant?> SigningRequiredFromAsync(string organisationId, CancellationToken cancellationToken)
@@ -87,5 +87,5 @@ public sealed class AttestationKeyStore(IEventStore store, NpgsqlDataSource data
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
-    private static DateTimeOffset Time(Instant timestamp) => timestamp.ToDateTimeOffset();
+    private static Instant Time(Instant timestamp) => timestamp;
 }

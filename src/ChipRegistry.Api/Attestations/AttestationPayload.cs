@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ChipRegistry.Domain.Attestations;
 using NodaTime;
-using NodaTime.Text;
+using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Api.Attestations;
 
@@ -45,7 +45,7 @@ public static class AttestationPayload
         });
 
     /// <summary>UTC with a Z, fractional seconds only as far as they are not zero (2026-11-20T10:00:00Z, 2026-11-20T10:00:00.25Z).</summary>
-    public static string Time(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
+    public static string Time(Instant instant) => RegistryTime.Format(instant);
 
     private static byte[] Canonical(JsonObject payload) => CanonicalJson.Serialize(payload.ToJsonString());
 }

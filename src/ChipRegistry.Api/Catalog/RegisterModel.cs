@@ -17,7 +17,7 @@ public sealed record ThroughputRequest(string Precision, decimal DenseTeraOps, i
 public sealed record RegisterModelRequest(
     string ModelId, string Vendor, string Name, IReadOnlyList<ThroughputRequest> Throughput,
     decimal? LogicDieAreaMm2, decimal? MemoryBandwidthGBs, decimal? InterconnectBandwidthGBs, bool DataCenterDesign, decimal? TdpWatts,
-    string? InterconnectNote = null, DateTimeOffset? OccurredAt = null)
+    string? InterconnectNote = null, NodaTime.OffsetDateTime? OccurredAt = null)
 {
     public AcceleratorSpec ToSpec() => new(
         ModelId, Vendor, Name, [.. Throughput.Select(t => new ThroughputFigure(t.Precision, t.DenseTeraOps, t.BitLength, t.Estimated))],

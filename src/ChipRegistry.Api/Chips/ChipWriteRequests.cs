@@ -3,17 +3,17 @@ using System.Text.Json.Serialization;
 using ChipRegistry.Api.Problems;
 using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Common;
+using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using NodaTime.Text;
 
 namespace ChipRegistry.Api.Chips;
 
 /// <summary>
 /// How chip write bodies are read: web naming, no numbers from strings, required constructor parameters and
 /// nullable annotations respected (a missing or null required field is <c>wrong_type</c>), and times as ISO 8601
-/// with an explicit offset (<c>2024-06-01T12:00:00Z</c>); a time without an offset is <c>wrong_type</c>, never
-/// guessed as local.
+/// with an explicit offset (RFC 3339: <c>2024-06-01T12:00:00Z</c>, <c>2024-06-01T14:00:00+02:00</c>); a time without an
+/// offset is <c>wrong_type</c>, never guessed as local.
 /// </summary>
 public static class ChipJson
 {
@@ -28,29 +28,11 @@ public static class ChipJson
             NumberHandling = JsonNumberHandling.Strict,
             AllowDuplicateProperties = false,
         };
-        options.Converters.Add(new OffsetTimeConverter());
+        // Business times as RFC 3339 OffsetDateTime; the package's converters, the registry's patterns.
+        options.ConfigureForRegistryTime();
         // Frozen once here, not on a first request racing another.
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
-    }
-
-    /// <summary>A business time: ISO 8601 with <c>Z</c> or an offset, up to nine fractional digits.</summary>
-    private sealed class OffsetTimeConverter : JsonConverter<DateTimeOffset>
-    {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                throw new JsonException($"Expected an ISO 8601 time with an offset, found {reader.TokenType}.");
-            }
-            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(reader.GetString()!);
-            return parsed.Success
-                ? parsed.Value.ToDateTimeOffset()
-                : throw new JsonException("Expected an ISO 8601 time with an offset, e.g. 2024-06-01T12:00:00Z.");
-        }
-
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(InstantPattern.ExtendedIso.Format(Instant.FromDateTimeOffset(value)));
     }
 }
 
@@ -66,22 +48,22 @@ public sealed class ChipRequestRules(IOptions<BusinessTimeOptions> businessTime,
     public Instant Now => clock.GetCurrentInstant();
 
     /// <summary>The business time given (checked against the window), or now when the request gives none.</summary>
-    public Instant BusinessTime(DateTimeOffset? given, string field = "occurredAt")
+    public Instant BusinessTime(OffsetDateTime? given, string field = "occurredAt")
     {
         var now = Now;
         if (given is not { } value)
         {
             return now;
         }
-        var instant = Instant.FromDateTimeOffset(value);
+        var instant = value.ToInstant();
         businessTime.Value.Validate(instant, now, field);
         return instant;
     }
 
     /// <summary>A required business time, checked against the window.</summary>
-    public Instant RequiredBusinessTime(DateTimeOffset given, string field)
+    public Instant RequiredBusinessTime(OffsetDateTime given, string field)
     {
-        var instant = Instant.FromDateTimeOffset(given);
+        var instant = given.ToInstant();
         businessTime.Value.Validate(instant, Now, field);
         return instant;
     }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Facilities;
 
-public sealed record DeclareFacilityPowerRequest(decimal DeclaredPowerMw, DateTimeOffset? OccurredAt = null);
+public sealed record DeclareFacilityPowerRequest(decimal DeclaredPowerMw, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class DeclareFacilityPowerEndpoint
 {

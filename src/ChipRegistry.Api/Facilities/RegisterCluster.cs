@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Facilities;
 
-public sealed record RegisterClusterRequest(string ClusterId, string Name, DateTimeOffset? OccurredAt = null);
+public sealed record RegisterClusterRequest(string ClusterId, string Name, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class RegisterClusterEndpoint
 {

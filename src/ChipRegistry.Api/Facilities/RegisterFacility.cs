@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Facilities;
 
 public sealed record RegisterFacilityRequest(
-    string FacilityId, string Name, string Country, decimal Latitude, decimal Longitude, decimal DeclaredPowerMw, DateTimeOffset? OccurredAt = null);
+    string FacilityId, string Name, string Country, decimal Latitude, decimal Longitude, decimal DeclaredPowerMw, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class RegisterFacilityEndpoint
 {

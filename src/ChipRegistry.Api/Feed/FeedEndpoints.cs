@@ -8,7 +8,7 @@ namespace ChipRegistry.Api.Feed;
 
 public sealed record FeedEvent(
     long SeqId, Guid EventId, string StreamKey, long Version, string Type, JsonElement Data,
-    string OccurredAt, string RecordedAt, string ActingOrganisation, string? CorrelationId, string? CausationId);
+    NodaTime.Instant OccurredAt, NodaTime.Instant RecordedAt, string ActingOrganisation, string? CorrelationId, string? CausationId);
 
 /// <summary>A page of the feed; continue with <c>?after=</c><see cref="Next"/>.</summary>
 public sealed record FeedResponse(IReadOnlyList<FeedEvent> Events, long HighWaterMark, long Next);
@@ -35,7 +35,7 @@ public static class FeedEndpoints
             var page = await store.ReadFeedAsync(from, size, cancellationToken);
             var events = page.Events.Select(e => new FeedEvent(
                 e.SeqId, e.EventId, e.StreamKey, e.Version, e.TypeName, serializer.ToJson(e.Data),
-                e.OccurredAt.ToString(), e.RecordedAt.ToString(), e.ActingOrganisation, e.CorrelationId, e.CausationId)).ToList();
+                e.OccurredAt, e.RecordedAt, e.ActingOrganisation, e.CorrelationId, e.CausationId)).ToList();
             return TypedResults.Ok(new FeedResponse(events, page.HighWaterMark, page.NextAfterSeqId(from, size)));
         })
         .WithTags("Feed").WithName("ReadFeed")
@@ -84,7 +84,7 @@ public sealed class EventSerializerAccess(EventStoreOptions options)
     private static JsonSerializerOptions CreateOptions(EventStoreOptions options)
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-        json.AddNodaTimeConverters();
+        json.ConfigureForRegistryTime();
         options.ConfigureJson?.Invoke(json);
         return json;
     }

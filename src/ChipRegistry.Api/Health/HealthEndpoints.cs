@@ -44,6 +44,8 @@ public static class HealthEndpoints
                     data = entry.Value.Data,
                 }),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+        // The response options: web naming and the registry's time format, should a check's data carry a time.
+        var json = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, json));
     }
 }

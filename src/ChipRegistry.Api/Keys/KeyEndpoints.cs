@@ -21,7 +21,7 @@ public sealed record KeyPage(IReadOnlyList<ApiKeySummary> Keys, string? Next);
 /// <summary>Admin endpoints for API keys (<c>chipreg keys</c> calls these).</summary>
 public static class KeyEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+    private static readonly JsonSerializerOptions Json = CommandRequests.Strict();
 
     /// <summary>The roles a key may carry: the organisation kinds, in snake_case, plus admin.</summary>
     public static IReadOnlySet<string> Roles { get; } = Enum.GetValues<OrganisationKind>()

@@ -11,7 +11,7 @@ namespace ChipRegistry.Api.Licences;
 
 /// <summary><paramref name="Kind"/> is <c>nac</c> or <c>aca</c>; TPP and performance density come from the model's effective spec, never from the request.</summary>
 public sealed record FileExportNotificationRequest(
-    string NotificationId, string Kind, string Number, string ConsigneeId, string EndUserId, string Destination, string ModelId, DateTimeOffset? OccurredAt = null);
+    string NotificationId, string Kind, string Number, string ConsigneeId, string EndUserId, string Destination, string ModelId, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public sealed record NotificationResponse(
     string NotificationId, string Kind, string Number, string ExporterId, string ConsigneeId, string EndUserId, string Destination, string ModelId,

@@ -9,7 +9,7 @@ namespace ChipRegistry.Api.Licences;
 
 public sealed record GrantLicenceRequest(
     string LicenceId, string Number, string HolderId, string ConsigneeId, string EndUserId, string Destination,
-    IReadOnlyList<string> ModelIds, int Quantity, DateOnly ValidFrom, DateOnly ValidUntil, DateTimeOffset? OccurredAt = null);
+    IReadOnlyList<string> ModelIds, int Quantity, DateOnly ValidFrom, DateOnly ValidUntil, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class GrantLicenceEndpoint
 {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Licences;
 
-public sealed record RevokeLicenceRequest(string Reason, DateOnly EffectiveFrom, DateTimeOffset? OccurredAt = null);
+public sealed record RevokeLicenceRequest(string Reason, DateOnly EffectiveFrom, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public static class RevokeLicenceEndpoint
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChipRegistry.EventStore;
 using Microsoft.OpenApi;
 
 namespace ChipRegistry.Api.OpenApi;
@@ -10,12 +11,15 @@ namespace ChipRegistry.Api.OpenApi;
 /// </summary>
 public static class OpenApiSetup
 {
-    private static readonly JsonSerializerOptions ExampleJson = new(JsonSerializerDefaults.Web);
+    /// <summary>Examples are written as responses are: web naming, the registry's time format.</summary>
+    private static readonly JsonSerializerOptions ExampleJson = new JsonSerializerOptions(JsonSerializerDefaults.Web).ConfigureForRegistryTime();
 
     public static WebApplicationBuilder AddRegistryOpenApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddOpenApi(options =>
         {
+            options.CreateSchemaReferenceId = TimeSchemas.ReferenceId;
+            options.AddSchemaTransformer<TimeSchemas>();
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo

@@ -9,7 +9,7 @@ using NodaTime;
 namespace ChipRegistry.Api.Organisations;
 
 /// <summary>From <paramref name="EffectiveFrom"/> on, the direct parent is <paramref name="ParentId"/> (null: none).</summary>
-public sealed record ChangeOrganisationParentRequest(string? ParentId, DateOnly EffectiveFrom, DateTimeOffset? OccurredAt = null);
+public sealed record ChangeOrganisationParentRequest(string? ParentId, DateOnly EffectiveFrom, OffsetDateTime? OccurredAt = null);
 
 public static class ChangeOrganisationParentEndpoint
 {

@@ -10,7 +10,7 @@ using NodaTime;
 namespace ChipRegistry.Api.Organisations;
 
 /// <summary><paramref name="Kind"/> is a role name other than admin (<c>operator</c>, <c>end_user</c>…): the kind decides the role of the organisation's keys.</summary>
-public sealed record RegisterOrganisationRequest(string OrganisationId, string Name, string Kind, string Country, DateOnly FoundedOn, DateTimeOffset? OccurredAt = null);
+public sealed record RegisterOrganisationRequest(string OrganisationId, string Name, string Kind, string Country, DateOnly FoundedOn, OffsetDateTime? OccurredAt = null);
 
 public static class RegisterOrganisationEndpoint
 {

@@ -1,4 +1,5 @@
 using ChipRegistry.Api.Problems;
+using ChipRegistry.EventStore;
 using NodaTime;
 
 namespace ChipRegistry.Api.Requests;
@@ -22,7 +23,7 @@ public sealed class BusinessTimeOptions
         if (occurredAt < earliest || occurredAt > latest)
         {
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "business_time_out_of_range",
-                "A business time is out of range.", $"{field} must lie between {earliest} and {latest}.");
+                "A business time is out of range.", $"{field} must lie between {RegistryTime.Format(earliest)} and {RegistryTime.Format(latest)}.");
         }
     }
 }

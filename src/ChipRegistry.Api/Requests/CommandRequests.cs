@@ -15,21 +15,28 @@ namespace ChipRegistry.Api.Requests;
 /// </summary>
 public static class CommandRequests
 {
-    /// <summary>Web defaults, strict: a required constructor parameter or a non-nullable field left out is a 400.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+    /// <summary>
+    /// Web defaults, strict: a required constructor parameter or a non-nullable field left out is a 400; business
+    /// times are RFC 3339 with <c>Z</c> or an offset (a time without one is a 400).
+    /// </summary>
+    public static JsonSerializerOptions Json { get; } = Strict();
+
+    /// <summary>A fresh strict reader's options (web naming, required and nullable respected, registry time formats).</summary>
+    public static JsonSerializerOptions Strict() =>
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true }.ConfigureForRegistryTime();
 
     public static Task<T> ReadAsync<T>(this HttpRequest request, CancellationToken cancellationToken) =>
         RequestJson.ReadAsync<T>(request, Json, cancellationToken);
 
     /// <summary>The business time of a command: the one the request states (validated), or the registry's now.</summary>
-    public static Instant BusinessTime(this HttpContext context, DateTimeOffset? stated, string field = "occurredAt")
+    public static Instant BusinessTime(this HttpContext context, OffsetDateTime? stated, string field = "occurredAt")
     {
         var now = context.RequestServices.GetRequiredService<IClock>().GetCurrentInstant();
         if (stated is not { } value)
         {
             return now;
         }
-        var instant = Instant.FromDateTimeOffset(value);
+        var instant = value.ToInstant();
         context.RequestServices.GetRequiredService<IOptions<BusinessTimeOptions>>().Value.Validate(instant, now, field);
         return instant;
     }

@@ -29,7 +29,7 @@ public sealed class EventSerializer
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         NumberHandling = JsonNumberHandling.Strict,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    }.AddNodaTimeConverters();
+    }.ConfigureForRegistryTime();
 
     public string TypeNameOf(object data)
     {

@@ -64,7 +64,7 @@ public sealed class NonceExpiryTests(ApiFixture host) : IClassFixture<ApiFixture
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType());
+            request.Content = JsonContent.Create(body, body.GetType(), options: ApiFixture.Json);
         }
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }

@@ -16,7 +16,7 @@ namespace ChipRegistry.Api.Tests.Chips;
 /// <summary>A chip's life through the API, each step by the user group that records it, on a real PostgreSQL.</summary>
 public sealed class ChipLifecycleScenarioTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
-    private static readonly DateTimeOffset Earlier = DateTimeOffset.UtcNow.AddHours(-2);
+    private static readonly NodaTime.OffsetDateTime Earlier = NodaTime.SystemClock.Instance.GetCurrentInstant().Minus(NodaTime.Duration.FromHours(2)).WithOffset(NodaTime.Offset.Zero);
 
     private sealed record Parties(string Manufacturer, string Distributor, string Operator, string Agency, string Stranger, string FacilityId, string LicenceId);
 

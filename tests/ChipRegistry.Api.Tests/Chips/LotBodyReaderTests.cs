@@ -27,7 +27,7 @@ public sealed class LotBodyReaderTests
         }
 
         Assert.Equal(("TW-1", "nvidia-h100-sxm", "TW"), (header.LotId, header.ModelId, header.Country));
-        Assert.Equal(new DateTimeOffset(2026, 1, 5, 2, 0, 0, TimeSpan.Zero), header.FabricatedAt);
+        Assert.Equal(NodaTime.Instant.FromUtc(2026, 1, 5, 2, 0), header.FabricatedAt?.ToInstant());
         Assert.Equal(["nvidia:a1", "nvidia:b2", "nvidia:c3"], serials);
     }
 

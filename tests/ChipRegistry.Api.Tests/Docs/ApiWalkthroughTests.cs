@@ -6,14 +6,15 @@ namespace ChipRegistry.Api.Tests.Docs;
 /// <summary>
 /// docs/api.md walks a chip's life end to end as curl commands, one group of users after another. This replays
 /// every command, in order, against a test host and checks each answer's status against the one the text gives,
-/// so the documentation cannot promise what the API does not do.
+/// so the documentation cannot promise what the API does not do. Every answer is also searched for times: each must
+/// be in the one format out (docs/api.md, "Times"), and no time field may be an object.
 /// </summary>
 public sealed class ApiWalkthroughTests(ApiFixture host) : IClassFixture<ApiFixture>
 {
     public const string Section = "A chip's life, end to end";
 
     [Fact]
-    public async Task every_request_of_the_api_walkthrough_answers_the_status_the_text_gives()
+    public async Task every_request_of_the_api_walkthrough_answers_the_status_the_text_gives_with_every_time_in_the_one_format()
     {
         var markdown = await File.ReadAllTextAsync(Hosting.ComposeService.RepositoryFile(Path.Combine("docs", "api.md")), TestContext.Current.CancellationToken);
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -22,6 +23,8 @@ public sealed class ApiWalkthroughTests(ApiFixture host) : IClassFixture<ApiFixt
             ["ADMIN_KEY"] = ApiFixture.AdminKey,
         };
         var replayed = 0;
+        var times = new List<string>();
+        var timeViolations = new List<string>();
         foreach (var (line, command, expected) in CurlWalkthrough.Commands(markdown, Section))
         {
             if (CurlWalkthrough.Parse(line, command, expected, variables) is not { } step)
@@ -41,6 +44,12 @@ public sealed class ApiWalkthroughTests(ApiFixture host) : IClassFixture<ApiFixt
             {
                 Assert.True(status is >= 200 and < 300, $"docs/api.md line {line}: {step.Method} {step.Url} answered {status}: {body}");
             }
+            if (IsJson(response))
+            {
+                using var answer = JsonDocument.Parse(body);
+                times.AddRange(TimeStrings(answer.RootElement));
+                timeViolations.AddRange(TimeValues.Violations(answer.RootElement).Select(v => $"docs/api.md line {line}: {step.Method} {step.Url}: {v}"));
+            }
             if (step.ExportName is { } name)
             {
                 using var json = JsonDocument.Parse(body);
@@ -50,7 +59,24 @@ public sealed class ApiWalkthroughTests(ApiFixture host) : IClassFixture<ApiFixt
             replayed++;
         }
         Assert.True(replayed >= 20, $"the walkthrough replays only {replayed} requests");
+        Assert.Empty(timeViolations);
+        // The walk must actually meet the kinds of time it promises: recorded times with a fraction, and whole seconds.
+        Assert.Contains(times, t => t.Contains('.', StringComparison.Ordinal));
+        Assert.Contains(times, t => !t.Contains('.', StringComparison.Ordinal));
+        Assert.True(times.Count >= 50, $"the walkthrough's answers hold only {times.Count} times");
     }
+
+    private static bool IsJson(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType is { } type && (type == "application/json" || type.EndsWith("+json", StringComparison.Ordinal));
+
+    /// <summary>Every string value that is a date-time, wherever it sits.</summary>
+    private static IEnumerable<string> TimeStrings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => TimeStrings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(TimeStrings),
+        JsonValueKind.String when element.GetString() is { Length: >= 20 } s && char.IsAsciiDigit(s[0]) && s[10] == 'T' => [s],
+        _ => [],
+    };
 
     private async Task<HttpResponseMessage> SendAsync(CurlStep step)
     {

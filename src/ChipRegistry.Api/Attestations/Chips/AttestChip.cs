@@ -15,7 +15,7 @@ namespace ChipRegistry.Api.Attestations.Chips;
 
 /// <summary>One chip's location, attested by the operator of the facility it is installed in.</summary>
 public sealed record ChipAttestationRequest(
-    string FacilityId, string Method, DateTimeOffset OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
+    string FacilityId, string Method, OffsetDateTime OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
     string? Nonce = null, string? KeyId = null, string? Signature = null);
 
 public sealed record ChipAttestationResponse(string ChipId, Guid EventId, string FacilityId, string Signature, long Version);
@@ -62,7 +62,7 @@ internal static class AttestChip
             return ChipWriteResults.Created(context, version, new ChipAttestationResponse(chipId, eventId, body.FacilityId, AttestationEndpoints.NameOf(signature), version));
         }).RequireAuthorization(AttestationEndpoints.OperatorPolicy).Accepts<ChipAttestationRequest>("application/json").WithName("AttestChipLocation")
             .WithSummary("The installing operator attests an installed chip's location, optionally signed; the signature's result (valid, invalid, unsigned, unknown_key, replayed) is recorded in the event and returned.")
-            .WithRequestExample(new ChipAttestationRequest("fac-memphis-1", "rtt", new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 1.5m, "landmark-atl-3",
+            .WithRequestExample(new ChipAttestationRequest("fac-memphis-1", "rtt", AttestationInput.ExampleTime(2026, 11, 20, 10, 0), 1.5m, "landmark-atl-3",
                 "Gx3v0q9Jb1mJm2xk6WbQ7d1YtC5f0aRz", "memphis-2026", "MEUCIQC7GCI9AE3lsC/TvDLIy3YSoscNL2ppYlruu2OnMBpUjwIgTbQ3+WQgC7pEFlzPYFS1O6C8xPbKXhTCMYXJ18B0qKo="))
             .WithResponseExample(StatusCodes.Status201Created, new ChipAttestationResponse("nvidia:1652223004561", Guid.Parse("0b8e3f4e-6c55-4d6f-9a43-2f1f8b7d9c10"), "fac-memphis-1", "valid", 9))
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);

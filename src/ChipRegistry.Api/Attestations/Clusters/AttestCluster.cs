@@ -12,7 +12,7 @@ namespace ChipRegistry.Api.Attestations.Clusters;
 
 /// <summary>Every chip installed in one cluster, attested at once; the facility and cluster come from the path.</summary>
 public sealed record ClusterAttestationRequest(
-    string Method, DateTimeOffset OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
+    string Method, OffsetDateTime OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
     string? Nonce = null, string? KeyId = null, string? Signature = null);
 
 public sealed record AttestedChip(string ChipId, Guid EventId, long Version);
@@ -72,7 +72,7 @@ internal static class AttestCluster
             return TypedResults.Created((string?)null, new ClusterAttestationResponse(facilityId, clusterId, AttestationEndpoints.NameOf(signature), chips.Count, chips));
         }).RequireAuthorization(AttestationEndpoints.OperatorPolicy).Accepts<ClusterAttestationRequest>("application/json").WithName("AttestClusterLocation")
             .WithSummary("The facility's operator attests every chip installed in one of its clusters in one transaction (one event per chip, all or none); one signature covers the cluster and its chip list.")
-            .WithRequestExample(new ClusterAttestationRequest("rtt", new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero), 1.5m, "landmark-atl-3",
+            .WithRequestExample(new ClusterAttestationRequest("rtt", AttestationInput.ExampleTime(2026, 11, 20, 10, 0), 1.5m, "landmark-atl-3",
                 "Gx3v0q9Jb1mJm2xk6WbQ7d1YtC5f0aRz", "memphis-2026", "MEUCIQC7GCI9AE3lsC/TvDLIy3YSoscNL2ppYlruu2OnMBpUjwIgTbQ3+WQgC7pEFlzPYFS1O6C8xPbKXhTCMYXJ18B0qKo="))
             .WithResponseExample(StatusCodes.Status201Created, new ClusterAttestationResponse("fac-memphis-1", "hall-a", "valid", 2,
                 [new AttestedChip("nvidia:1652223004561", Guid.Parse("0b8e3f4e-6c55-4d6f-9a43-2f1f8b7d9c10"), 9), new AttestedChip("nvidia:1652223004562", Guid.Parse("5d2c1a0b-7e44-4b3a-8f21-6c0e9d8b7a65"), 9)]))

@@ -11,7 +11,7 @@ using NodaTime;
 
 namespace ChipRegistry.Api.Attestations.Keys;
 
-public sealed record RegisterAttestationKeyRequest(string KeyId, string PublicKeyPem, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil = null);
+public sealed record RegisterAttestationKeyRequest(string KeyId, string PublicKeyPem, OffsetDateTime ValidFrom, OffsetDateTime? ValidUntil = null);
 
 /// <summary>An operator registers an ECDSA P-256 public key that may sign its location attestations while valid.</summary>
 internal static class RegisterAttestationKey
@@ -29,8 +29,8 @@ internal static class RegisterAttestationKey
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_key_id", "The key id is not usable.", "1 to 100 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.");
             }
             var pem = PublicKeyPem(body.PublicKeyPem);
-            var validFrom = Instant.FromDateTimeOffset(body.ValidFrom);
-            var validUntil = body.ValidUntil is { } until ? Instant.FromDateTimeOffset(until) : (Instant?)null;
+            var validFrom = body.ValidFrom.ToInstant();
+            var validUntil = body.ValidUntil?.ToInstant();
             if (validUntil <= validFrom)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_validity", "A key's validity must end after it starts.", "validUntil must be later than validFrom.");
@@ -42,17 +42,17 @@ internal static class RegisterAttestationKey
             var registered = new AttestationKeyRegistered(organisationId, body.KeyId, pem, validFrom, validUntil, organisationId);
             await keys.RegisterAsync(registered, context.AppendMetadata(), cancellationToken);
             return TypedResults.Created((string?)null, new AttestationKeyResponse(
-                organisationId, body.KeyId, pem, validFrom.ToDateTimeOffset(), validUntil?.ToDateTimeOffset(), organisationId, PostgresTime.Truncate(clock.GetCurrentInstant()).ToDateTimeOffset()));
+                organisationId, body.KeyId, pem, validFrom, validUntil, organisationId, PostgresTime.Truncate(clock.GetCurrentInstant())));
         }).RequireAuthorization(AttestationEndpoints.OperatorPolicy).Accepts<RegisterAttestationKeyRequest>("application/json").WithName("RegisterAttestationKey")
             .WithSummary("Register an ECDSA P-256 public key (SubjectPublicKeyInfo PEM) that may sign the caller's location attestations during its validity period.")
-            .WithRequestExample(new RegisterAttestationKeyRequest("memphis-2026", ExamplePem, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 11, 1, 0, 0, 0, TimeSpan.Zero)))
+            .WithRequestExample(new RegisterAttestationKeyRequest("memphis-2026", ExamplePem, AttestationInput.ExampleTime(2026, 11, 1, 0, 0), AttestationInput.ExampleTime(2027, 11, 1, 0, 0)))
             .WithResponseExample(StatusCodes.Status201Created, ExampleKey)
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
     /// <summary>The key of the OpenAPI examples of the key endpoints.</summary>
     internal static readonly AttestationKeyResponse ExampleKey = new(
-        "op-colossus", "memphis-2026", ExamplePem, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 11, 1, 0, 0, 0, TimeSpan.Zero),
-        "op-colossus", new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+        "op-colossus", "memphis-2026", ExamplePem, Instant.FromUtc(2026, 11, 1, 0, 0), Instant.FromUtc(2027, 11, 1, 0, 0),
+        "op-colossus", Instant.FromUtc(2026, 11, 20, 9, 0));
 
     private const string ExamplePem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEHkHP3o0620oz9iqH1aOT2NIgTyYS\nJCOD0TdbRYn0EhTjcipPmrib0j+iuZRb37Opw1YYj90EobDk5bRyiyCUEg==\n-----END PUBLIC KEY-----";
 

@@ -9,7 +9,7 @@ using NodaTime;
 
 namespace ChipRegistry.Api.Attestations.Keys;
 
-public sealed record RetireAttestationKeyRequest(DateTimeOffset? ValidUntil = null);
+public sealed record RetireAttestationKeyRequest(OffsetDateTime? ValidUntil = null);
 
 /// <summary>An operator ends one of its keys' validity (now, or at a given time); retiring only ever shortens it.</summary>
 internal static class RetireAttestationKey
@@ -23,21 +23,21 @@ internal static class RetireAttestationKey
             // Another operator's key answers exactly as an unknown one.
             var key = await keys.FindAsync(organisationId, keyId, cancellationToken)
                 ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "attestation_key_not_found", "No such attestation key.");
-            var until = body.ValidUntil is { } requested ? Instant.FromDateTimeOffset(requested) : clock.GetCurrentInstant();
-            if (until <= Instant.FromDateTimeOffset(key.ValidFrom))
+            var until = body.ValidUntil is { } requested ? requested.ToInstant() : clock.GetCurrentInstant();
+            if (until <= key.ValidFrom)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_validity", "A key's validity must end after it starts.", "validUntil must be later than the key's validFrom.");
             }
             // Retiring only ever shortens a key's validity; a later date than the current end changes nothing.
-            if (key.ValidUntil is { } current && Instant.FromDateTimeOffset(current) <= until)
+            if (key.ValidUntil is { } current && current <= until)
             {
                 return TypedResults.Ok(key);
             }
             await keys.RetireAsync(new AttestationKeyRetired(organisationId, keyId, until, organisationId), context.AppendMetadata(), cancellationToken);
-            return TypedResults.Ok(key with { ValidUntil = PostgresTime.Truncate(until).ToDateTimeOffset() });
+            return TypedResults.Ok(key with { ValidUntil = PostgresTime.Truncate(until) });
         }).RequireAuthorization(AttestationEndpoints.OperatorPolicy).Accepts<RetireAttestationKeyRequest>("application/json").WithName("RetireAttestationKey")
             .WithSummary("End one of the caller's keys' validity (now, or at validUntil); signatures by it after that are unknown_key.")
-            .WithRequestExample(new RetireAttestationKeyRequest(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero)))
-            .WithResponseExample(StatusCodes.Status200OK, RegisterAttestationKey.ExampleKey with { ValidUntil = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero) })
+            .WithRequestExample(new RetireAttestationKeyRequest(AttestationInput.ExampleTime(2026, 11, 21, 0, 0)))
+            .WithResponseExample(StatusCodes.Status200OK, RegisterAttestationKey.ExampleKey with { ValidUntil = Instant.FromUtc(2026, 11, 21, 0, 0) })
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 }

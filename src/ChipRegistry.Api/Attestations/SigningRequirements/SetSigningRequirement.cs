@@ -12,9 +12,9 @@ using NodaTime;
 
 namespace ChipRegistry.Api.Attestations.SigningRequirements;
 
-public sealed record SigningRequirementRequest(string OrganisationId, DateTimeOffset From);
+public sealed record SigningRequirementRequest(string OrganisationId, OffsetDateTime From);
 
-public sealed record SigningRequirementResponse(string OrganisationId, DateTimeOffset From, string RequiredBy);
+public sealed record SigningRequirementResponse(string OrganisationId, Instant From, string RequiredBy);
 
 /// <summary>
 /// An agency (or the registry) requires an operator to sign every attestation from a date on; a later requirement
@@ -33,17 +33,17 @@ internal static class SetSigningRequirement
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "not_an_operator", "Only a registered operator can be required to sign.", $"{body.OrganisationId} is not a registered operator.");
             }
-            var from = Instant.FromDateTimeOffset(body.From);
+            var from = body.From.ToInstant();
             if (from < Instant.FromDateTimeOffset(businessTime.Value.Earliest))
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "business_time_out_of_range", "A business time is out of range.", $"from must not precede {businessTime.Value.Earliest:O}.");
             }
             var requiredBy = context.User.OrganisationId();
             await keys.RequireSigningAsync(new SigningRequired(body.OrganisationId, from, requiredBy), context.AppendMetadata(), cancellationToken);
-            return TypedResults.Created((string?)null, new SigningRequirementResponse(body.OrganisationId, PostgresTime.Truncate(from).ToDateTimeOffset(), requiredBy));
+            return TypedResults.Created((string?)null, new SigningRequirementResponse(body.OrganisationId, PostgresTime.Truncate(from), requiredBy));
         }).RequireAuthorization(AttestationEndpoints.RequirementPolicy).Accepts<SigningRequirementRequest>("application/json").WithName("RequireSigning")
             .WithSummary("Require an operator to sign every attestation it submits from a date on; its unsigned attestations are then refused (422 signature_required). A later requirement replaces an earlier one.")
-            .WithRequestExample(new SigningRequirementRequest("op-colossus", new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)))
-            .WithResponseExample(StatusCodes.Status201Created, new SigningRequirementResponse("op-colossus", new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), "bis"))
+            .WithRequestExample(new SigningRequirementRequest("op-colossus", AttestationInput.ExampleTime(2026, 12, 1, 0, 0)))
+            .WithResponseExample(StatusCodes.Status201Created, new SigningRequirementResponse("op-colossus", Instant.FromUtc(2026, 12, 1, 0, 0), "bis"))
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 }

@@ -99,7 +99,7 @@ public static class ChipLifecycleEndpoints
     internal static ChipEventsRecorded ExampleRecorded(string type, long version = 4) =>
         new("nvidia:1652223004561", version, [new RecordedEvent(Guid.Parse("0193a5e2-7c1d-7b3e-9f10-2c4d5e6f7a8b"), type)]);
 
-    internal static readonly DateTimeOffset ExampleTime = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly NodaTime.OffsetDateTime ExampleTime = NodaTime.Instant.FromUtc(2026, 11, 20, 9, 0).WithOffset(NodaTime.Offset.Zero);
 }
 
 /// <summary>Lookups of the records a chip write names in its body (the parties, facility, licence).</summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record DecommissioningRequest(string Reason, DateTimeOffset? OccurredAt = null);
+public sealed record DecommissioningRequest(string Reason, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The physical custodian takes the chip out of service for good (it may still be destroyed).</summary>
 internal static class Decommissioning

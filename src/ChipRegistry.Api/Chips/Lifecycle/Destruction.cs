@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record DestructionRequest(string Method, DateTimeOffset? OccurredAt = null);
+public sealed record DestructionRequest(string Method, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The physical custodian destroys the chip: the end of its lifecycle (later reports are observations).</summary>
 internal static class Destruction

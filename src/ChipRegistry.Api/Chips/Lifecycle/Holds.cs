@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record HoldRequest(string Reason, DateTimeOffset? OccurredAt = null);
+public sealed record HoldRequest(string Reason, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>An agency places the chip on hold (its custodian and owner can then do little with it) or releases it.</summary>
 internal static class Holds

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record IllegitimacyDeclarationRequest(string Reason, DateTimeOffset? OccurredAt = null);
+public sealed record IllegitimacyDeclarationRequest(string Reason, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>An agency declares the chip illegitimate (counterfeit, diverted, stolen): only destruction remains.</summary>
 internal static class IllegitimacyDeclarations

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record InstallationRequest(string FacilityId, string ClusterId, string Rack, DateTimeOffset? OccurredAt = null);
+public sealed record InstallationRequest(string FacilityId, string ClusterId, string Rack, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The custodian installs the chip in a cluster of a facility it operates.</summary>
 internal static class Installations

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
 /// <summary><see cref="Kind"/> is <c>lost</c> or <c>stolen</c>.</summary>
-public sealed record LossReportRequest(string Kind, string Circumstances, DateTimeOffset? OccurredAt = null);
+public sealed record LossReportRequest(string Kind, string Circumstances, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The custodian or the owner reports the chip lost or stolen (allowed on hold: it is evidence).</summary>
 internal static class LossReports

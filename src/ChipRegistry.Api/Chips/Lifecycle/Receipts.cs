@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
 /// <summary><see cref="Country"/> is where the consignee received the chip.</summary>
-public sealed record ReceiptRequest(string Country, DateTimeOffset? OccurredAt = null);
+public sealed record ReceiptRequest(string Country, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The consignee named in the open shipment receives the chip and becomes its physical custodian.</summary>
 internal static class Receipts

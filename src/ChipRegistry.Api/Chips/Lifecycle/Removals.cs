@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record RemovalRequest(string Reason, DateTimeOffset? OccurredAt = null);
+public sealed record RemovalRequest(string Reason, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The operator takes the chip out of its installation (it stays in the operator's custody, in stock).</summary>
 internal static class Removals

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
 /// <summary>A return to the manufacturer under an RMA, shipped to <see cref="DestinationCountry"/>.</summary>
-public sealed record ReturnRequest(string RmaNumber, string DestinationCountry, DateTimeOffset? OccurredAt = null);
+public sealed record ReturnRequest(string RmaNumber, string DestinationCountry, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The physical custodian returns the chip to its manufacturer (who receives it as consignee).</summary>
 internal static class Returns

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record SaleAcceptanceRequest(DateTimeOffset? OccurredAt = null);
+public sealed record SaleAcceptanceRequest(NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The buyer named in the open offer accepts it: it becomes the owner (custody does not move).</summary>
 internal static class SaleAcceptances

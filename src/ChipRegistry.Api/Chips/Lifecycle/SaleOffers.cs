@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
-public sealed record SaleOfferRequest(string BuyerId, DateTimeOffset? OccurredAt = null);
+public sealed record SaleOfferRequest(string BuyerId, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The owner offers the chip to a named buyer (ownership moves only when the buyer accepts).</summary>
 internal static class SaleOffers

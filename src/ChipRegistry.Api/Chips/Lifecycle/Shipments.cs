@@ -15,7 +15,7 @@ namespace ChipRegistry.Api.Chips.Lifecycle;
 /// </summary>
 public sealed record ShipmentRequest(
     string DestinationCountry, string ConsigneeId, string EndUserId, string? BillToId = null, string? ShipToId = null, string? PayerId = null,
-    string? LicenceId = null, string? NotificationId = null, DateTimeOffset? OccurredAt = null);
+    string? LicenceId = null, string? NotificationId = null, OffsetDateTime? OccurredAt = null);
 
 /// <summary>The licence check recorded with the shipment (recorded whatever its result; detection judges it).</summary>
 public sealed record LicenceCheckRecorded(string Result, string RequirementCode, string Detail, string? AuthorisationNumber);

@@ -8,7 +8,7 @@ namespace ChipRegistry.Api.Chips.Lifecycle;
 /// A registered tenant is assigned the installed chip from <see cref="From"/> until <see cref="To"/> (open when null).
 /// Both are business times: a tenancy is reported when it starts, and its end when it has ended.
 /// </summary>
-public sealed record TenancyRequest(string TenantId, DateTimeOffset From, DateTimeOffset? To = null, DateTimeOffset? OccurredAt = null);
+public sealed record TenancyRequest(string TenantId, NodaTime.OffsetDateTime From, NodaTime.OffsetDateTime? To = null, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The operator of the facility the chip is installed in assigns it to a tenant.</summary>
 internal static class Tenancies

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Chips.Lifecycle;
 
 /// <summary>Void <see cref="EventId"/> (one of the chip's event ids, as a write's response gave it).</summary>
-public sealed record VoidRequest(Guid EventId, string Reason, DateTimeOffset? OccurredAt = null);
+public sealed record VoidRequest(Guid EventId, string Reason, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>
 /// The recorder of an event, or an agency, voids it with a reason; events depending on it are voided first (by an

@@ -3,12 +3,12 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ChipRegistry.Api.Problems;
-using NodaTime.Text;
+using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Api.Chips.Lots;
 
 /// <summary>The fields of a lot request that come before its serials.</summary>
-public sealed record LotHeader(string LotId, string ModelId, string Country, DateTimeOffset? FabricatedAt);
+public sealed record LotHeader(string LotId, string ModelId, string Country, NodaTime.OffsetDateTime? FabricatedAt);
 
 /// <summary>
 /// Reads a lot request body as it arrives, never holding its serials: <see cref="ReadHeaderAsync"/> reads the scalar
@@ -44,11 +44,11 @@ public sealed class LotBodyReader(PipeReader pipe)
                 throw WrongType($"$.{required}", $"{required} is required and comes before serials.");
             }
         }
-        DateTimeOffset? fabricatedAt = null;
+        NodaTime.OffsetDateTime? fabricatedAt = null;
         if (fields.TryGetValue("fabricatedAt", out var time))
         {
-            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(time);
-            fabricatedAt = parsed.Success ? parsed.Value.ToDateTimeOffset() : throw WrongType("$.fabricatedAt", "An ISO 8601 time with an offset, e.g. 2026-11-20T09:00:00Z.");
+            var parsed = RegistryTime.Request.Parse(time);
+            fabricatedAt = parsed.Success ? parsed.Value : throw WrongType("$.fabricatedAt", "An RFC 3339 time with Z or an offset, e.g. 2026-11-20T09:00:00Z.");
         }
         return new LotHeader(fields["lotId"], fields["modelId"], fields["country"], fabricatedAt);
     }

@@ -13,12 +13,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChipRegistry.Api.Chips.Lots;
 
 /// <summary>The lot request as documented; the endpoint reads it as a stream (see <see cref="LotBodyReader"/>).</summary>
-public sealed record LotRequest(string LotId, string ModelId, string Country, DateTimeOffset? FabricatedAt, IReadOnlyList<string> Serials);
+public sealed record LotRequest(string LotId, string ModelId, string Country, NodaTime.OffsetDateTime? FabricatedAt, IReadOnlyList<string> Serials);
 
 /// <summary>A registered lot: how many chips, the first and last chip ids as sent, and the correlation id shared by their events.</summary>
 public sealed record LotRegistered(string LotId, string ModelId, long ChipCount, string FirstChipId, string LastChipId, Guid CorrelationId);
 
-public sealed record LotHoldRequest(string Reason, DateTimeOffset? OccurredAt = null);
+public sealed record LotHoldRequest(string Reason, NodaTime.OffsetDateTime? OccurredAt = null);
 
 public sealed record LotHeld(string LotId, int HeldChips, Guid CorrelationId);
 

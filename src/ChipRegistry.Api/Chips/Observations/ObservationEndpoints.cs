@@ -13,7 +13,7 @@ namespace ChipRegistry.Api.Chips.Observations;
 /// A report about a chip by anyone: a sighting, an inspection, a custody claim by someone the chip's record does
 /// not name. <see cref="Kind"/> says what it is (<c>sighting</c>, <c>customs_inspection</c>, ...).
 /// </summary>
-public sealed record ObservationRequest(string ChipId, string Kind, string Details, string? FacilityId = null, string? Country = null, DateTimeOffset? OccurredAt = null);
+public sealed record ObservationRequest(string ChipId, string Kind, string Details, string? FacilityId = null, string? Country = null, NodaTime.OffsetDateTime? OccurredAt = null);
 
 /// <summary>The same for every chip, known or not, visible or not: the observation's id.</summary>
 public sealed record ObservationAccepted(Guid ObservationId);

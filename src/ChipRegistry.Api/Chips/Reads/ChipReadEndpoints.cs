@@ -83,7 +83,7 @@ public static class ChipReadEndpoints
             var entries = History(chipId, events, view, occurredBy, recordedBy, directory, serializer);
             context.Response.Headers.ETag = $"\"{version}\"";
             return TypedResults.Ok(new ChipHistoryResponse(chipId, version, view.IsParty ? ChipViews.Current : ChipViews.AsOfYourHolding, !view.IsParty,
-                Names.Iso(occurredBy), Names.Iso(recordedBy), entries));
+                occurredBy, recordedBy, entries));
         })
         .WithName("GetChipHistory")
         .WithSummary("The chip's custody chain as the caller may see it, folded from its stream: both times, acting organisations with name and country, owner and custodian after each step, shipments with licence check, observations and voids marked. asOf bounds business time, knownAt recorded time.")
@@ -139,7 +139,7 @@ public static class ChipReadEndpoints
         .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
         .WithSummary("The chip read log, oldest first: every agency or registry read of a chip's state or history and every verification (who, what, when).")
         .WithResponseExample(StatusCodes.Status200OK, new ChipReadLogPage(
-            [new ChipReadEntry(41, "2026-11-20T09:00:01.123456Z", "bis", "5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", ChipReadEndpoint.History, "nvidia:1652223004561", null, null, null, null)], "41"))
+            [new ChipReadEntry(41, Instant.FromUtc(2026, 11, 20, 9, 0, 1).PlusNanoseconds(123_456_000), "bis", "5f0c9e0a3b9f4d2e8a7c1b6d4e2f9a10", ChipReadEndpoint.History, "nvidia:1652223004561", null, null, null, null)], "41"))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
 
         return endpoints;
@@ -214,7 +214,7 @@ public static class ChipReadEndpoints
             var after = step.After.State;
             var observed = e as ChipObserved;
             return new ChipHistoryEntry(
-                step.Stored.Version, step.Stored.SeqId, e.EventId, step.Stored.TypeName, Names.Iso(e.OccurredAt), Names.Iso(step.Stored.RecordedAt),
+                step.Stored.Version, step.Stored.SeqId, e.EventId, step.Stored.TypeName, e.OccurredAt, step.Stored.RecordedAt,
                 Organisation(directory, e.RecordedBy), Names.Of(after.Stage), after.OwnerId, after.CustodianId, after.LocationCountry,
                 ShipmentOf(e, directory), observed is not null, observed?.ConflictCode, voided.Contains(e.EventId),
                 (e as ChipEventVoided)?.VoidedEventId, serializer.ToJson(e));

@@ -18,7 +18,7 @@ public static class ChipReadEndpoint
 public sealed record VerificationOutcome(string AskedOrganisationId, bool Registered, bool OrganisationIsCurrentHolder);
 
 public sealed record ChipReadEntry(
-    long EntryId, string ReadAt, string OrganisationId, string KeyId, string Endpoint, string ChipId, string? Query,
+    long EntryId, Instant ReadAt, string OrganisationId, string KeyId, string Endpoint, string ChipId, string? Query,
     string? AskedOrganisationId, bool? Registered, bool? OrganisationIsCurrentHolder);
 
 /// <summary>
@@ -64,7 +64,7 @@ public sealed class ChipReadLog(NpgsqlDataSource dataSource, IEventStore store)
         while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new ChipReadEntry(
-                reader.GetInt64(0), Names.Iso(reader.GetFieldValue<Instant>(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(0), reader.GetFieldValue<Instant>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetBoolean(8), reader.IsDBNull(9) ? null : reader.GetBoolean(9)));
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Persistence;
+using NodaTime;
 
 namespace ChipRegistry.Api.Chips.Reads;
 
@@ -12,21 +13,21 @@ public static class ChipViews
     public const string AsOfYourHolding = "as_of_your_holding";
 }
 
-public sealed record OfferResponse(string SellerId, string BuyerId, string OfferedAt);
+public sealed record OfferResponse(string SellerId, string BuyerId, Instant OfferedAt);
 
 public sealed record ShipmentResponse(
     string DestinationCountry, string ConsigneeId, string EndUserId, string BillToId, string ShipToId, string PayerId,
-    string? AuthorisationNumber, string LicenceCheck, string? RmaNumber, string ShippedAt);
+    string? AuthorisationNumber, string LicenceCheck, string? RmaNumber, Instant ShippedAt);
 
-public sealed record InstallationResponse(string FacilityId, string OperatorId, string Country, string ClusterId, string Rack, string InstalledAt);
+public sealed record InstallationResponse(string FacilityId, string OperatorId, string Country, string ClusterId, string Rack, Instant InstalledAt);
 
-public sealed record TenancyResponse(string TenantId, string From, string? To);
+public sealed record TenancyResponse(string TenantId, Instant From, Instant? To);
 
-public sealed record AttestationResponse(string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, string Signature, string At);
+public sealed record AttestationResponse(string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, string Signature, Instant At);
 
-public sealed record HoldResponse(string Reason, string AgencyId, string PlacedAt);
+public sealed record HoldResponse(string Reason, string AgencyId, Instant PlacedAt);
 
-public sealed record IllegitimacyResponse(string Reason, string AgencyId, string DeclaredAt);
+public sealed record IllegitimacyResponse(string Reason, string AgencyId, Instant DeclaredAt);
 
 /// <summary>
 /// A chip as the caller may see it. <see cref="View"/> is <c>current</c> for a party now (and for agencies), and
@@ -42,15 +43,15 @@ public sealed record ChipStateResponse(
     public static ChipStateResponse From(ChipState s, long version, bool asOfHolding) => new(
         s.ChipId, version, asOfHolding ? ChipViews.AsOfYourHolding : ChipViews.Current, asOfHolding, Names.Of(s.Stage), s.ModelId, s.ManufacturerId,
         s.LotId, s.OwnerId, s.CustodianId, s.LocationCountry,
-        s.Offer is { } o ? new OfferResponse(o.SellerId, o.BuyerId, Names.Iso(o.OfferedAt)) : null,
+        s.Offer is { } o ? new OfferResponse(o.SellerId, o.BuyerId, o.OfferedAt) : null,
         s.Shipment is { } sh ? new ShipmentResponse(sh.DestinationCountry, sh.ConsigneeId, sh.EndUserId, sh.BillToId, sh.ShipToId, sh.PayerId,
-            sh.AuthorisationNumber, sh.LicenceCheck.ToCode(), sh.RmaNumber, Names.Iso(sh.ShippedAt)) : null,
-        s.Installation is { } i ? new InstallationResponse(i.FacilityId, i.OperatorId, i.Country, i.ClusterId, i.Rack, Names.Iso(i.InstalledAt)) : null,
-        s.Tenancy is { } t ? new TenancyResponse(t.TenantId, Names.Iso(t.From), Names.Iso(t.To)) : null,
-        s.LastAttestation is { } a ? new AttestationResponse(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, Names.Of(a.Signature), Names.Iso(a.At)) : null,
+            sh.AuthorisationNumber, sh.LicenceCheck.ToCode(), sh.RmaNumber, sh.ShippedAt) : null,
+        s.Installation is { } i ? new InstallationResponse(i.FacilityId, i.OperatorId, i.Country, i.ClusterId, i.Rack, i.InstalledAt) : null,
+        s.Tenancy is { } t ? new TenancyResponse(t.TenantId, t.From, t.To) : null,
+        s.LastAttestation is { } a ? new AttestationResponse(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, Names.Of(a.Signature), a.At) : null,
         s.AssemblyId, s.Missing is { } m ? Names.Of(m) : null,
-        s.Hold is { } h ? new HoldResponse(h.Reason, h.AgencyId, Names.Iso(h.PlacedAt)) : null,
-        s.Illegitimacy is { } il ? new IllegitimacyResponse(il.Reason, il.AgencyId, Names.Iso(il.DeclaredAt)) : null,
+        s.Hold is { } h ? new HoldResponse(h.Reason, h.AgencyId, h.PlacedAt) : null,
+        s.Illegitimacy is { } il ? new IllegitimacyResponse(il.Reason, il.AgencyId, il.DeclaredAt) : null,
         s.Observations, s.ConflictingObservations);
 }
 
@@ -68,12 +69,12 @@ public sealed record ShipmentFacts(
 /// (kept as evidence, with its <see cref="ConflictCode"/>); <see cref="Voided"/> marks an event a later void took back.
 /// </summary>
 public sealed record ChipHistoryEntry(
-    long Version, long SeqId, Guid EventId, string Type, string OccurredAt, string RecordedAt, OrganisationRef ActingOrganisation,
+    long Version, long SeqId, Guid EventId, string Type, Instant OccurredAt, Instant RecordedAt, OrganisationRef ActingOrganisation,
     string Stage, string? OwnerId, string? CustodianId, string? LocationCountry, ShipmentFacts? Shipment, bool Observation, string? ConflictCode,
     bool Voided, Guid? VoidsEventId, JsonElement Data);
 
 public sealed record ChipHistoryResponse(
-    string ChipId, long Version, string View, bool AsOfYourHolding, string? AsOf, string? KnownAt, IReadOnlyList<ChipHistoryEntry> Entries);
+    string ChipId, long Version, string View, bool AsOfYourHolding, Instant? AsOf, Instant? KnownAt, IReadOnlyList<ChipHistoryEntry> Entries);
 
 public sealed record ChipSummary(
     string ChipId, long Version, string Stage, string? ModelId, string? ManufacturerId, string? LotId, string? OwnerId, string? CustodianId,
@@ -93,9 +94,4 @@ public sealed record ChipReadLogPage(IReadOnlyList<ChipReadEntry> Entries, strin
 internal static class Names
 {
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
-
-    /// <summary>ISO 8601 with the fraction the store keeps, so a time read here can be passed back as asOf or knownAt.</summary>
-    public static string Iso(NodaTime.Instant instant) => NodaTime.Text.InstantPattern.ExtendedIso.Format(instant);
-
-    public static string? Iso(NodaTime.Instant? instant) => instant is { } value ? Iso(value) : null;
 }

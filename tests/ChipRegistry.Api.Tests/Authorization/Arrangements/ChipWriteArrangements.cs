@@ -32,7 +32,7 @@ public sealed class ChipWriteArrangements(ApiFixture host) : IMatrixArrangement
     {
         await arrange.EnsureOrganisationsAsync();
         var actor = ChipArranger.ActorOf(caller.OrganisationId, caller.Role);
-        var at = SystemClock.Instance.GetCurrentInstant().ToDateTimeOffset().AddMinutes(-1);
+        var at = SystemClock.Instance.GetCurrentInstant().Minus(Duration.FromMinutes(1)).WithOffset(Offset.Zero);
         var act = endpoint.StartsWith(Chip, StringComparison.Ordinal) ? endpoint[Chip.Length..] : endpoint;
         switch (act)
         {
@@ -80,7 +80,7 @@ public sealed class ChipWriteArrangements(ApiFixture host) : IMatrixArrangement
     private async Task<string> Target(bool related, bool roleCanRelate, Func<Task<string>> relatedChip) =>
         related && roleCanRelate ? await relatedChip() : roleCanRelate ? await arrange.FabricatedAsync() : $"{ChipArranger.Manufacturer}:unknown-{Guid.NewGuid():N}";
 
-    private async Task<(string, object)> InstallationAsync(Actor actor, bool related, DateTimeOffset at)
+    private async Task<(string, object)> InstallationAsync(Actor actor, bool related, OffsetDateTime at)
     {
         if (!IsOperator(actor))
         {
@@ -92,7 +92,7 @@ public sealed class ChipWriteArrangements(ApiFixture host) : IMatrixArrangement
     }
 
     /// <summary>Traders void an event they recorded (a manufacturer its fabrication, others their acceptance of a sale); agencies any event.</summary>
-    private async Task<(string, object)> VoidAsync(Actor actor, bool related, DateTimeOffset at)
+    private async Task<(string, object)> VoidAsync(Actor actor, bool related, OffsetDateTime at)
     {
         if (actor.Kind == OrganisationKind.Registry)
         {

@@ -156,7 +156,7 @@ public sealed class VerificationRateLimitTests
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType());
+            request.Content = JsonContent.Create(body, body.GetType(), options: ApiFixture.Json);
         }
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
