@@ -138,6 +138,21 @@ public sealed class ApiFixture : IAsyncLifetime
         return await Client.SendAsync(request);
     }
 
+    /// <summary>
+    /// An anonymous GET that follows same-origin redirects as a browser would (the test server's client does not):
+    /// <c>/scalar</c> answers with a redirect to <c>/scalar/</c>, so relative URLs in the page resolve below it.
+    /// </summary>
+    public async Task<HttpResponseMessage> BrowseAsync(string path)
+    {
+        var response = await SendAsync(HttpMethod.Get, path, key: null);
+        for (var hops = 0; hops < 3 && (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location; hops++)
+        {
+            Assert.False(location.IsAbsoluteUri && location.Host != "localhost", $"{path} redirects off the API's origin, to {location}");
+            response = await SendAsync(HttpMethod.Get, location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString, key: null);
+        }
+        return response;
+    }
+
     /// <summary>GET as the key's holder, assert 200, and parse the body.</summary>
     public async Task<System.Text.Json.JsonDocument> GetJsonAsync(string key, string path)
     {

@@ -17,7 +17,7 @@ public static class RegisterAssemblyEndpoint
         group.MapPost("", async Task<Created<AssemblyResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterAssemblyRequest>(cancellationToken);
-            CommandRequests.RequireId(body.AssemblyId, "assemblyId", "invalid_assembly");
+            RequestFields.NewId(body.AssemblyId, "assemblyId", "invalid_assembly");
             var kind = body.Kind switch
             {
                 "server" => AssemblyKind.Server,

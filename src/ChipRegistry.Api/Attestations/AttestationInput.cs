@@ -59,18 +59,18 @@ internal static class AttestationInput
     }
 
     /// <summary>
-    /// An id of another record, by the chip writes' rule (<see cref="ChipRequestRules.Id"/>), answered with the code the
+    /// An id of another record, by the chip writes' rule (<see cref="RequestFields.Id"/>), answered with the code the
     /// attestation endpoints document (<c>invalid_id</c>, <c>invalid_organisation</c>) instead of <c>invalid_field</c>.
     /// </summary>
     public static string Id(string value, string field, string code)
     {
         try
         {
-            return ChipRequestRules.Id(value, field);
+            return RequestFields.Id(value, field);
         }
         catch (ApiProblemException invalid)
         {
-            throw new ApiProblemException(invalid.Status, code, $"{field} must be 1 to {ChipRequestRules.MaxIdLength} printable characters.", invalid.Detail);
+            throw new ApiProblemException(invalid.Status, code, $"{field} must be 1 to {RequestFields.MaxIdLength} printable characters.", invalid.Detail);
         }
     }
 

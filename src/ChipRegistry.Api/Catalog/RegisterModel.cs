@@ -32,7 +32,7 @@ public static class RegisterModelEndpoint
         group.MapPost("", async Task<Created<ModelResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterModelRequest>(cancellationToken);
-            CommandRequests.RequireId(body.ModelId, "modelId", "invalid_spec");
+            RequestFields.NewId(body.ModelId, "modelId", "invalid_spec");
             var command = new RegisterAcceleratorModel(body.ToSpec(), context.User.Actor(), context.BusinessTime(body.OccurredAt));
             (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
             var model = (await reads.LoadModelAsync(body.ModelId, cancellationToken)).State!;

@@ -15,7 +15,7 @@ public static class RegisterClusterEndpoint
         group.MapPost("/{facilityId}/clusters", async Task<Created<FacilityResponse>> (string facilityId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterClusterRequest>(cancellationToken);
-            CommandRequests.RequireId(body.ClusterId, "clusterId", "invalid_cluster");
+            RequestFields.NewId(body.ClusterId, "clusterId", "invalid_cluster");
             await reads.LoadVisibleAsync(facilityId, context.User, cancellationToken);
             var command = new RegisterCluster(facilityId, body.ClusterId, body.Name, context.User.Actor(), context.BusinessTime(body.OccurredAt));
             (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();

@@ -16,7 +16,7 @@ public static class RegisterFacilityEndpoint
         group.MapPost("", async Task<Created<FacilityResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterFacilityRequest>(cancellationToken);
-            CommandRequests.RequireId(body.FacilityId, "facilityId", "invalid_facility");
+            RequestFields.NewId(body.FacilityId, "facilityId", "invalid_facility");
             if (string.IsNullOrWhiteSpace(body.Name))
             {
                 throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_facility", "A facility has a name.");

@@ -29,7 +29,7 @@ public static class FileExportNotificationEndpoint
         group.MapPost("/notifications", async Task<Created<NotificationResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<FileExportNotificationRequest>(cancellationToken);
-            CommandRequests.RequireId(body.NotificationId, "notificationId", "invalid_notification");
+            RequestFields.NewId(body.NotificationId, "notificationId", "invalid_notification");
             var kind = body.Kind switch
             {
                 "nac" => NotificationKind.Nac,

@@ -17,7 +17,7 @@ public static class GrantLicenceEndpoint
         group.MapPost("/licences", async Task<Created<LicenceResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<GrantLicenceRequest>(cancellationToken);
-            CommandRequests.RequireId(body.LicenceId, "licenceId", "invalid_licence");
+            RequestFields.NewId(body.LicenceId, "licenceId", "invalid_licence");
             var command = new GrantLicence(body.LicenceId, body.Number, body.HolderId, body.ConsigneeId, body.EndUserId, body.Destination, body.ModelIds, body.Quantity,
                 CommandRequests.CalendarDate(body.ValidFrom, "validFrom"), CommandRequests.CalendarDate(body.ValidUntil, "validUntil"),
                 context.User.Actor(), context.BusinessTime(body.OccurredAt));

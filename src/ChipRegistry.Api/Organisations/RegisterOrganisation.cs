@@ -23,7 +23,7 @@ public static class RegisterOrganisationEndpoint
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_kind", "The organisation kind is not one the registry knows.",
                     "Use manufacturer, distributor, forwarder, integrator, operator, end_user or agency.");
             }
-            CommandRequests.RequireId(body.OrganisationId, "organisationId", "invalid_organisation");
+            RequestFields.NewId(body.OrganisationId, "organisationId", "invalid_organisation");
             var at = context.BusinessTime(body.OccurredAt);
             var command = new RegisterOrganisation(body.OrganisationId, body.Name, kind, body.Country,
                 CommandRequests.CalendarDate(body.FoundedOn, "foundedOn"), context.User.Actor(), at);

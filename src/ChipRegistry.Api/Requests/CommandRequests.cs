@@ -21,9 +21,25 @@ public static class CommandRequests
     /// </summary>
     public static JsonSerializerOptions Json { get; } = Strict();
 
-    /// <summary>A fresh strict reader's options (web naming, required and nullable respected, registry time formats).</summary>
-    public static JsonSerializerOptions Strict() =>
-        new JsonSerializerOptions(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true }.ConfigureForRegistryTime();
+    /// <summary>
+    /// A fresh strict reader's options: web naming, required constructor parameters and nullable annotations
+    /// respected (a missing or null required field is <c>wrong_type</c>), no numbers from strings, no duplicate
+    /// properties, and times as RFC 3339 with an explicit offset (<c>2024-06-01T12:00:00Z</c>,
+    /// <c>2024-06-01T14:00:00+02:00</c>): a time without one is <c>wrong_type</c>, never guessed as local.
+    /// </summary>
+    public static JsonSerializerOptions Strict()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+            AllowDuplicateProperties = false,
+        }.ConfigureForRegistryTime();
+        // Frozen once here, not on a first request racing another.
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     public static Task<T> ReadAsync<T>(this HttpRequest request, CancellationToken cancellationToken) =>
         RequestJson.ReadAsync<T>(request, Json, cancellationToken);
@@ -52,16 +68,6 @@ public static class CommandRequests
             throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, "date_out_of_range", "A date is out of range.", $"{field} must lie between the years 1800 and 2200.");
         }
         return LocalDate.FromDateOnly(stated);
-    }
-
-    /// <summary>An id the request names for a new record: 1 to 200 characters, no '/', not blank (it becomes part of a stream key and a URL).</summary>
-    public static string RequireId(string value, string field, string code)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 200 || value.Contains('/', StringComparison.Ordinal) || value.Trim() != value)
-        {
-            throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, code, "An id is not acceptable.", $"{field} must be 1 to 200 characters, without '/' or surrounding spaces.");
-        }
-        return value;
     }
 
     /// <summary>The append's metadata: the Idempotency-Key and request hash when the caller sent one.</summary>

@@ -51,7 +51,7 @@ public static class ChipBatchCommands
         if (batch.Any(c => c.Actor != actor)) throw new ArgumentException("every command of a batch has the same actor", nameof(batch));
         if (batch.Select(c => c.ChipId).Distinct(StringComparer.Ordinal).Count() != batch.Count)
         {
-            return Task.FromResult(CommandResult.Rejected(new DomainError("duplicate_chip", "a batch names each chip once")));
+            return Task.FromResult(CommandResult.Rejected(new DomainError(ChipErrors.DuplicateChip, "a batch names each chip once")));
         }
         return commands.RunStreamsAsync(async () =>
         {

@@ -52,6 +52,7 @@ public static class ChipErrors
     public static IReadOnlyDictionary<string, ErrorKind> ErrorKinds { get; } = new Dictionary<string, ErrorKind>(StringComparer.Ordinal)
     {
         [ChipNotRegistered] = ErrorKind.NotFound,
+        [ChipNotFound] = ErrorKind.NotFound,
         [ChipAlreadyRegistered] = ErrorKind.Conflict,
         [NotManufacturer] = ErrorKind.Refused,
         [InvalidChip] = ErrorKind.Invalid,

@@ -17,7 +17,7 @@ public sealed class CommandPipeline(RegistryReads reads)
     public const int MaxAttempts = 3;
 
     /// <summary>The error code of a command whose <see cref="CommandMetadata.ExpectedVersion"/> is stale.</summary>
-    public const string VersionMismatch = "version_mismatch";
+    public const string VersionMismatch = CommandErrors.VersionMismatch;
 
     public RegistryReads Reads => reads;
 

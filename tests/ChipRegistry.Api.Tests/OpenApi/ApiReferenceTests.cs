@@ -15,7 +15,7 @@ public sealed partial class ApiReferenceTests(ApiFixture host) : IClassFixture<A
     [Fact]
     public async Task the_reference_page_is_served_without_a_key_over_the_openapi_document()
     {
-        var response = await host.SendAsync(HttpMethod.Get, "/scalar", key: null);
+        var response = await host.BrowseAsync("/scalar");
         var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -29,7 +29,7 @@ public sealed partial class ApiReferenceTests(ApiFixture host) : IClassFixture<A
     [Fact]
     public async Task the_reference_page_has_its_default_fonts_off_and_loads_nothing_from_another_origin()
     {
-        var response = await host.SendAsync(HttpMethod.Get, "/scalar", key: null);
+        var response = await host.BrowseAsync("/scalar");
         var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(page);
 

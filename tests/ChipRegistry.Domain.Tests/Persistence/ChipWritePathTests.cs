@@ -23,6 +23,7 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
         var log = new StatementLog();
         var builder = new NpgsqlDataSourceBuilder(registry.DataSource.ConnectionString);
         builder.UseLoggerFactory(log);
+        builder.UseNodaTime();
         var logged = builder.Build();
         var store = PostgresEventStore.Create(logged, DomainStore.Options(registry.Store.Schema.Value));
         var reads = new RegistryReads(store, logged);

@@ -52,7 +52,6 @@ public static class ChipLifecycleEndpoints
     public static WebApplicationBuilder AddChipWrites(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ChipWrites>();
-        builder.Services.AddSingleton<ChipRequestRules>();
         builder.Services.AddSingleton<Lots.LotIdLocks>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ChipPolicies.Trader, policy => policy.RequireRole(ChipPolicies.TraderRoles))

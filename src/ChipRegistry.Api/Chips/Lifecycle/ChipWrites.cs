@@ -1,6 +1,7 @@
 using ChipRegistry.Api.Callers;
 using ChipRegistry.Api.Idempotency;
 using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
@@ -59,7 +60,7 @@ public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
             NeedsHistory = act.NeedsHistory,
             ExpectedVersion = IfMatch.ExpectedVersion(http.Request),
         };
-        var result = await pipeline.RunAsync(chipId, actor, rules, state => build(state, actor), Metadata(http), cancellationToken);
+        var result = await pipeline.RunAsync(chipId, actor, rules, state => build(state, actor), http.CommandMetadata(), cancellationToken);
         if (result.Error?.Code == ChipErrors.ChipNotFound)
         {
             throw new ChipNotFoundException();
@@ -92,17 +93,6 @@ public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
             throw new ChipNotFoundException();
         }
         return new ChipSnapshot(state);
-    }
-
-    /// <summary>The request's metadata for the append: the Idempotency-Key (if any).</summary>
-    public static CommandMetadata Metadata(HttpContext http)
-    {
-        var idempotency = http.Features.Get<IdempotencyRequest>();
-        return new CommandMetadata
-        {
-            IdempotencyKey = idempotency?.Key,
-            RequestHash = idempotency?.RequestHash,
-        };
     }
 
     private static bool ReadsEverything(Actor actor) => actor.IsAgency || actor.Kind == OrganisationKind.Registry;

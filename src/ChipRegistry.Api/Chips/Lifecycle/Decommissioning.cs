@@ -11,11 +11,11 @@ internal static class Decommissioning
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/decommissioning").WithTags("End of life").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<DecommissioningRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var reason = ChipRequestRules.Text(body.Reason, "reason");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<DecommissioningRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var reason = RequestFields.Text(body.Reason, "reason");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian),
                     (_, actor) => Task.FromResult<IChipCommand>(new DecommissionChip(Guid.CreateVersion7(), chipId, reason, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

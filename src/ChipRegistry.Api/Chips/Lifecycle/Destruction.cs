@@ -11,11 +11,11 @@ internal static class Destruction
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/destruction").WithTags("End of life").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<DestructionRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var method = ChipRequestRules.Text(body.Method, "method");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<DestructionRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var method = RequestFields.Text(body.Method, "method");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian),
                     (_, actor) => Task.FromResult<IChipCommand>(new DestroyChip(Guid.CreateVersion7(), chipId, method, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

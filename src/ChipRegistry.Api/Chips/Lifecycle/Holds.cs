@@ -13,11 +13,11 @@ internal static class Holds
     {
         var hold = chip.MapGroup("/hold").WithTags("Holds").RequireAuthorization(ChipPolicies.Agency);
 
-        hold.MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+        hold.MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
         {
-            var body = await RequestJson.ReadAsync<HoldRequest>(http.Request, ChipJson.Options, cancellationToken);
-            var reason = ChipRequestRules.Text(body.Reason, "reason");
-            var at = rules.BusinessTime(body.OccurredAt);
+            var body = await RequestJson.ReadAsync<HoldRequest>(http.Request, CommandRequests.Json, cancellationToken);
+            var reason = RequestFields.Text(body.Reason, "reason");
+            var at = http.BusinessTime(body.OccurredAt);
             var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotAgency, RequiresParty: false),
                 (_, actor) => Task.FromResult<IChipCommand>(new PlaceChipHold(Guid.CreateVersion7(), chipId, reason, actor, at)), cancellationToken);
             return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);
@@ -25,11 +25,11 @@ internal static class Holds
         .Documented("PlaceChipHold", "An agency places the chip on hold.",
             new HoldRequest("suspected diversion, case 2026-311", ChipLifecycleEndpoints.ExampleTime), ChipLifecycleEndpoints.ExampleRecorded("chip_hold_placed", 6));
 
-        hold.MapPost("/release", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+        hold.MapPost("/release", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
         {
-            var body = await RequestJson.ReadAsync<HoldRequest>(http.Request, ChipJson.Options, cancellationToken);
-            var reason = ChipRequestRules.Text(body.Reason, "reason");
-            var at = rules.BusinessTime(body.OccurredAt);
+            var body = await RequestJson.ReadAsync<HoldRequest>(http.Request, CommandRequests.Json, cancellationToken);
+            var reason = RequestFields.Text(body.Reason, "reason");
+            var at = http.BusinessTime(body.OccurredAt);
             var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotAgency, RequiresParty: false),
                 (_, actor) => Task.FromResult<IChipCommand>(new ReleaseChipHold(Guid.CreateVersion7(), chipId, reason, actor, at)), cancellationToken);
             return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

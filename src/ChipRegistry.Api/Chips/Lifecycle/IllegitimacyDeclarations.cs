@@ -11,11 +11,11 @@ internal static class IllegitimacyDeclarations
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/illegitimacy-declaration").WithTags("Holds").RequireAuthorization(ChipPolicies.Agency)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<IllegitimacyDeclarationRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var reason = ChipRequestRules.Text(body.Reason, "reason");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<IllegitimacyDeclarationRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var reason = RequestFields.Text(body.Reason, "reason");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotAgency, RequiresParty: false),
                     (_, actor) => Task.FromResult<IChipCommand>(new DeclareChipIllegitimate(Guid.CreateVersion7(), chipId, reason, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

@@ -12,13 +12,13 @@ internal static class Installations
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/installations").WithTags("Installations").RequireAuthorization(ChipPolicies.Operator)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<InstallationRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var facilityId = ChipRequestRules.Id(body.FacilityId, "facilityId");
-                var clusterId = ChipRequestRules.Id(body.ClusterId, "clusterId");
-                var rack = ChipRequestRules.Id(body.Rack, "rack");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<InstallationRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var facilityId = RequestFields.Id(body.FacilityId, "facilityId");
+                var clusterId = RequestFields.Id(body.ClusterId, "clusterId");
+                var rack = RequestFields.Id(body.Rack, "rack");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian), async (_, actor) =>
                 {
                     var facility = (await writes.Reads.LoadFacilityAsync(facilityId, cancellationToken)).State

@@ -15,17 +15,17 @@ internal static class LossReports
 
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/loss-reports").WithTags("End of life").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<LossReportRequest>(http.Request, ChipJson.Options, cancellationToken);
+                var body = await RequestJson.ReadAsync<LossReportRequest>(http.Request, CommandRequests.Json, cancellationToken);
                 var kind = body.Kind switch
                 {
                     "lost" => MissingKind.Lost,
                     "stolen" => MissingKind.Stolen,
                     _ => throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_kind", "A loss report is lost or stolen.", "kind must be \"lost\" or \"stolen\"."),
                 };
-                var circumstances = ChipRequestRules.Text(body.Circumstances, "circumstances");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var circumstances = RequestFields.Text(body.Circumstances, "circumstances");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(NotOwnerOrCustodian),
                     (_, actor) => Task.FromResult<IChipCommand>(new ReportChipMissing(Guid.CreateVersion7(), chipId, kind, circumstances, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

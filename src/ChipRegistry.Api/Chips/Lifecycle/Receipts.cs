@@ -14,11 +14,11 @@ internal static class Receipts
 
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/receipts").WithTags("Shipping").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<ReceiptRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var country = ChipRequestRules.Country(body.Country, "country");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<ReceiptRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var country = RequestFields.Country(body.Country, "country");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(NotNamedConsignee),
                     (_, actor) => Task.FromResult<IChipCommand>(new ReceiveChip(Guid.CreateVersion7(), chipId, country, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

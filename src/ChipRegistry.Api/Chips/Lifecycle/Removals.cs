@@ -11,11 +11,11 @@ internal static class Removals
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/removals").WithTags("Installations").RequireAuthorization(ChipPolicies.Operator)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<RemovalRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var reason = ChipRequestRules.Text(body.Reason, "reason");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<RemovalRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var reason = RequestFields.Text(body.Reason, "reason");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotFacilityOperator),
                     (_, actor) => Task.FromResult<IChipCommand>(new RemoveChip(Guid.CreateVersion7(), chipId, reason, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

@@ -12,12 +12,12 @@ internal static class Returns
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/returns").WithTags("Shipping").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<ReturnRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var rma = ChipRequestRules.Id(body.RmaNumber, "rmaNumber");
-                var destination = ChipRequestRules.Country(body.DestinationCountry, "destinationCountry");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<ReturnRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var rma = RequestFields.Id(body.RmaNumber, "rmaNumber");
+                var destination = RequestFields.Country(body.DestinationCountry, "destinationCountry");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian),
                     (_, actor) => Task.FromResult<IChipCommand>(new ReturnChip(Guid.CreateVersion7(), chipId, rma, destination, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

@@ -11,10 +11,10 @@ internal static class SaleAcceptances
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/sale-offer/acceptance").WithTags("Sales").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<SaleAcceptanceRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<SaleAcceptanceRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotNamedBuyer),
                     (_, actor) => Task.FromResult<IChipCommand>(new AcceptChipSale(Guid.CreateVersion7(), chipId, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

@@ -13,11 +13,11 @@ internal static class SaleOffers
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/sale-offer").WithTags("Sales").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<SaleOfferRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var buyerId = ChipRequestRules.Id(body.BuyerId, "buyerId");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<SaleOfferRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var buyerId = RequestFields.Id(body.BuyerId, "buyerId");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotOwner), async (snapshot, actor) =>
                 {
                     var buyer = await Named.OrganisationAsync(writes.Reads, buyerId, "buyerId", cancellationToken);

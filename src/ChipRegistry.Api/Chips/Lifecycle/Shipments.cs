@@ -26,23 +26,23 @@ internal static class Shipments
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/shipments").WithTags("Shipping").RequireAuthorization(ChipPolicies.Trader)
-            .MapPost("", async Task<Created<ShipmentRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ShipmentRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<ShipmentRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var destination = ChipRequestRules.Country(body.DestinationCountry, "destinationCountry");
-                var consigneeId = ChipRequestRules.Id(body.ConsigneeId, "consigneeId");
-                var endUserId = ChipRequestRules.Id(body.EndUserId, "endUserId");
-                var billTo = ChipRequestRules.OptionalId(body.BillToId, "billToId") ?? consigneeId;
-                var shipTo = ChipRequestRules.OptionalId(body.ShipToId, "shipToId") ?? consigneeId;
-                var payer = ChipRequestRules.OptionalId(body.PayerId, "payerId") ?? consigneeId;
-                var licenceId = ChipRequestRules.OptionalId(body.LicenceId, "licenceId");
-                var notificationId = ChipRequestRules.OptionalId(body.NotificationId, "notificationId");
+                var body = await RequestJson.ReadAsync<ShipmentRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var destination = RequestFields.Country(body.DestinationCountry, "destinationCountry");
+                var consigneeId = RequestFields.Id(body.ConsigneeId, "consigneeId");
+                var endUserId = RequestFields.Id(body.EndUserId, "endUserId");
+                var billTo = RequestFields.OptionalId(body.BillToId, "billToId") ?? consigneeId;
+                var shipTo = RequestFields.OptionalId(body.ShipToId, "shipToId") ?? consigneeId;
+                var payer = RequestFields.OptionalId(body.PayerId, "payerId") ?? consigneeId;
+                var licenceId = RequestFields.OptionalId(body.LicenceId, "licenceId");
+                var notificationId = RequestFields.OptionalId(body.NotificationId, "notificationId");
                 if (licenceId is not null && notificationId is not null)
                 {
                     throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "conflicting_authorisations",
                         "A shipment cites one licence or one notification, not both.");
                 }
-                var at = rules.BusinessTime(body.OccurredAt);
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian), async (snapshot, actor) =>
                 {
                     var context = await ContextAsync(writes.Reads, snapshot, consigneeId, endUserId, licenceId, notificationId, at, cancellationToken);

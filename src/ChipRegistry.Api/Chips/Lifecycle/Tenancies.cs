@@ -15,13 +15,13 @@ internal static class Tenancies
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/tenancies").WithTags("Installations").RequireAuthorization(ChipPolicies.Operator)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<TenancyRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var tenantId = ChipRequestRules.Id(body.TenantId, "tenantId");
-                var from = rules.RequiredBusinessTime(body.From, "from");
-                var to = body.To is { } end ? rules.RequiredBusinessTime(end, "to") : (NodaTime.Instant?)null;
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<TenancyRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var tenantId = RequestFields.Id(body.TenantId, "tenantId");
+                var from = http.BusinessTime(body.From, "from");
+                var to = body.To is { } end ? http.BusinessTime(end, "to") : (NodaTime.Instant?)null;
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.NotFacilityOperator), async (_, actor) =>
                 {
                     await Named.OrganisationAsync(writes.Reads, tenantId, "tenantId", cancellationToken);

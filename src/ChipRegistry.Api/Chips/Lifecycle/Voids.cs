@@ -15,11 +15,11 @@ internal static class Voids
 {
     public static void Map(RouteGroupBuilder chip) =>
         chip.MapGroup("/voids").WithTags("Voids").RequireAuthorization(ChipPolicies.Voider)
-            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Created<ChipEventsRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<VoidRequest>(http.Request, ChipJson.Options, cancellationToken);
-                var reason = ChipRequestRules.Text(body.Reason, "reason");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var body = await RequestJson.ReadAsync<VoidRequest>(http.Request, CommandRequests.Json, cancellationToken);
+                var reason = RequestFields.Text(body.Reason, "reason");
+                var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ChipErrors.VoidNotPermitted, RequiresParty: false, NeedsHistory: true),
                     (_, actor) => Task.FromResult<IChipCommand>(new VoidChipEvent(Guid.CreateVersion7(), chipId, body.EventId, reason, actor, at)), cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

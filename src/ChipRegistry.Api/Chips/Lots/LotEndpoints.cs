@@ -34,7 +34,7 @@ public static class LotEndpoints
     {
         var lots = endpoints.MapGroup("/api/v1/lots").WithTags("Lots");
 
-        lots.MapPost("", async Task<Created<LotRegistered>> (HttpContext http, RegistryReads reads, CommandPipeline commands, ChipRequestRules rules, LotIdLocks locks, CancellationToken cancellationToken) =>
+        lots.MapPost("", async Task<Created<LotRegistered>> (HttpContext http, RegistryReads reads, CommandPipeline commands, LotIdLocks locks, CancellationToken cancellationToken) =>
         {
             if (!http.Request.HasJsonContentType())
             {
@@ -48,10 +48,10 @@ public static class LotEndpoints
                 var actor = http.User.Actor();
                 // Held from the novelty check to the commit, so two requests naming one new lot id cannot both pass it.
                 await using var held = await locks.AcquireAsync(header.LotId, cancellationToken);
-                var lot = await LotAsync(header, actor, reads, rules, cancellationToken);
+                var lot = await LotAsync(http, header, actor, reads, cancellationToken);
                 var seen = new LotTally();
                 var result = await commands.RegisterLotAsync(lot, OwnSerials(body.SerialsAsync(cancellationToken), actor.OrganisationId, seen, cancellationToken),
-                    ChipWrites.Metadata(http), cancellationToken);
+                    http.CommandMetadata(), cancellationToken);
                 result.EnsureAccepted();
                 return TypedResults.Created((string?)null,
                     new LotRegistered(lot.LotId, lot.ModelId, result.Bulk!.StreamCount, seen.First ?? "", seen.Last ?? "", lot.EventId));
@@ -72,13 +72,13 @@ public static class LotEndpoints
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict,
             StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
 
-        lots.MapPost("/{lotId}/hold", async Task<Created<LotHeld>> (string lotId, HttpContext http, CommandPipeline commands, ChipRequestRules rules, CancellationToken cancellationToken) =>
+        lots.MapPost("/{lotId}/hold", async Task<Created<LotHeld>> (string lotId, HttpContext http, CommandPipeline commands, CancellationToken cancellationToken) =>
         {
-            var body = await RequestJson.ReadAsync<LotHoldRequest>(http.Request, ChipJson.Options, cancellationToken);
-            var reason = ChipRequestRules.Text(body.Reason, "reason");
-            var at = rules.BusinessTime(body.OccurredAt);
+            var body = await RequestJson.ReadAsync<LotHoldRequest>(http.Request, CommandRequests.Json, cancellationToken);
+            var reason = RequestFields.Text(body.Reason, "reason");
+            var at = http.BusinessTime(body.OccurredAt);
             var eventId = Guid.CreateVersion7();
-            var result = (await commands.HoldLotAsync(eventId, ChipIds.IsWellFormedLotId(lotId) ? lotId : throw InvalidLot(), reason, http.User.Actor(), at, ChipWrites.Metadata(http), cancellationToken)).EnsureAccepted();
+            var result = (await commands.HoldLotAsync(eventId, ChipIds.IsWellFormedLotId(lotId) ? lotId : throw InvalidLot(), reason, http.User.Actor(), at, http.CommandMetadata(), cancellationToken)).EnsureAccepted();
             return TypedResults.Created((string?)null, new LotHeld(lotId, result.Events.Count, eventId));
         })
         .RequireAuthorization(ChipPolicies.Agency)
@@ -96,12 +96,12 @@ public static class LotEndpoints
     /// Checks the header before a single chip is staged: the lot id's shape and novelty, the model (registered, and the
     /// caller's own: a manufacturer registers only chips of its models), the country, the fabrication time.
     /// </summary>
-    private static async Task<RegisterChipLot> LotAsync(LotHeader header, Domain.Common.Actor actor, RegistryReads reads, ChipRequestRules rules, CancellationToken cancellationToken)
+    private static async Task<RegisterChipLot> LotAsync(HttpContext http, LotHeader header, Domain.Common.Actor actor, RegistryReads reads, CancellationToken cancellationToken)
     {
         var lotId = ChipIds.IsWellFormedLotId(header.LotId) ? header.LotId : throw InvalidLot();
-        var country = ChipRequestRules.Country(header.Country, "country");
-        var at = rules.BusinessTime(header.FabricatedAt, "fabricatedAt");
-        var model = (await reads.LoadModelAsync(ChipRequestRules.Id(header.ModelId, "modelId"), cancellationToken)).State
+        var country = RequestFields.Country(header.Country, "country");
+        var at = http.BusinessTime(header.FabricatedAt, "fabricatedAt");
+        var model = (await reads.LoadModelAsync(RequestFields.Id(header.ModelId, "modelId"), cancellationToken)).State
             ?? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_model", "The model is not in the catalog.", "modelId: register the model first.");
         if (model.ManufacturerId != actor.OrganisationId)
         {

@@ -28,21 +28,21 @@ public static class ObservationEndpoints
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/api/v1/observations").WithTags("Observations").RequireAuthorization(ChipPolicies.Observer)
-            .MapPost("", async Task<Accepted<ObservationAccepted>> (HttpContext http, ChipPipeline chips, ChipRequestRules rules, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Accepted<ObservationAccepted>> (HttpContext http, ChipPipeline chips, CancellationToken cancellationToken) =>
             {
-                var body = await RequestJson.ReadAsync<ObservationRequest>(http.Request, ChipJson.Options, cancellationToken);
+                var body = await RequestJson.ReadAsync<ObservationRequest>(http.Request, CommandRequests.Json, cancellationToken);
                 if (!ChipIds.IsWellFormed(body.ChipId))
                 {
                     throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, ChipErrors.InvalidChip, "The chip id is not a registry chip id.",
                         "chipId is the manufacturer's id, a colon and the serial, e.g. nvidia:1652223004561.");
                 }
-                var kind = ChipRequestRules.Id(body.Kind, "kind");
-                var details = ChipRequestRules.Text(body.Details, "details");
-                var facilityId = ChipRequestRules.OptionalId(body.FacilityId, "facilityId");
-                var country = body.Country is null ? null : ChipRequestRules.Country(body.Country, "country");
-                var at = rules.BusinessTime(body.OccurredAt);
+                var kind = RequestFields.Id(body.Kind, "kind");
+                var details = RequestFields.Text(body.Details, "details");
+                var facilityId = RequestFields.OptionalId(body.FacilityId, "facilityId");
+                var country = body.Country is null ? null : RequestFields.Country(body.Country, "country");
+                var at = http.BusinessTime(body.OccurredAt);
                 var observation = new ReportChipObservation(Guid.CreateVersion7(), body.ChipId, kind, facilityId, country, details, http.User.Actor(), at);
-                (await chips.HandleAsync(observation, ChipWrites.Metadata(http), cancellationToken)).EnsureAccepted();
+                (await chips.HandleAsync(observation, http.CommandMetadata(), cancellationToken)).EnsureAccepted();
                 return TypedResults.Accepted((string?)null, new ObservationAccepted(observation.EventId));
             })
             .Accepts<ObservationRequest>("application/json")
