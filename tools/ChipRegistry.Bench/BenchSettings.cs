@@ -7,6 +7,11 @@ internal sealed record BenchSettings
     public double Seconds { get; init; } = 60;
     public string Commit { get; init; } = "unknown";
 
+    /// <summary>The peer measured beside us: "marten" (default) or "none".</summary>
+    public string Peer { get; init; } = "marten";
+
+    public bool WithMarten => Peer == "marten";
+
     /// <summary>The bulk legs go in calls of this many new streams, like a large chip lot.</summary>
     public int BulkCallSize => Math.Min(Events, 100_000);
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using ChipRegistry.Bench;
 
-// tools/bench.sh event-store [--events N] [--seconds S] [--commit SHA]
+// tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--commit SHA]
 if (args.Length == 0 || args[0] != "event-store")
 {
-    await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--commit SHA]");
+    await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--commit SHA]");
     return 2;
 }
 var settings = new BenchSettings();
@@ -16,6 +16,7 @@ for (var i = 1; i < args.Length; i++)
         "--events" => settings with { Events = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
         "--seconds" => settings with { Seconds = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) },
         "--commit" => settings with { Commit = value },
+        "--peer" => value is "marten" or "none" ? settings with { Peer = value } : throw new ArgumentException("--peer takes marten or none"),
         _ => throw new ArgumentException($"unknown option {args[i]}"),
     };
     i++;
