@@ -12,6 +12,9 @@ internal sealed record BenchSettings
 
     public bool WithMarten => Peer == "marten";
 
+    /// <summary>pg_stat_statements on, each phase's costliest statements printed to stderr.</summary>
+    public bool Statements { get; init; }
+
     /// <summary>The bulk legs go in calls of this many new streams, like a large chip lot.</summary>
     public int BulkCallSize => Math.Min(Events, 100_000);
 

@@ -45,6 +45,7 @@ internal static class DaemonBenchmark
         // The SQL side runs twice, before and after the daemon, and the faster run counts: the
         // shared machine's noise must not flatter the ratio.
         var sql = await SqlProjectionAsync(dataSource, "sql_counts");
+        await EventStoreBenchmark.PhaseAsync(settings, dataSource, "set-based projection, SQL side");
         Log("daemon catch-up");
         var daemonOptions = new ProjectionDaemonOptions
         {
@@ -61,6 +62,7 @@ internal static class DaemonBenchmark
         var catchUp = clock.Elapsed;
         await daemon.StopAsync(CancellationToken.None);
 
+        await EventStoreBenchmark.PhaseAsync(settings, dataSource, "set-based projection, our daemon");
         var sqlAgain = await SqlProjectionAsync(dataSource, "sql_counts_again");
         if (sqlAgain < sql)
         {
@@ -124,6 +126,7 @@ internal static class DaemonBenchmark
             await analyze.ExecuteNonQueryAsync();
         }
 
+        await EventStoreBenchmark.PhaseAsync(settings, dataSource, null);
         Log("our daemon, per-event projection");
         var daemonOptions = new ProjectionDaemonOptions
         {
@@ -143,6 +146,7 @@ internal static class DaemonBenchmark
             await daemon.StopAsync(CancellationToken.None);
         }
         var ours = clock.Elapsed;
+        await EventStoreBenchmark.PhaseAsync(settings, dataSource, "per-event projection, our daemon");
 
         Log("Marten's async daemon, per-event projection");
         clock.Restart();
@@ -154,6 +158,7 @@ internal static class DaemonBenchmark
             await daemon.StopAllAsync();
         }
         var theirs = clock.Elapsed;
+        await EventStoreBenchmark.PhaseAsync(settings, dataSource, "per-event projection, Marten's daemon");
 
         await using (var compare = dataSource.CreateCommand(
             $"""

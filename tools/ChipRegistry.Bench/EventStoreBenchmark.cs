@@ -22,6 +22,11 @@ internal static class EventStoreBenchmark
         var cluster = ThrowawayClusters.Start(ClusterOwner.Current, Log);
         try
         {
+            if (settings.Statements)
+            {
+                Log("pg_stat_statements on (the cluster restarts once)");
+                await Statements.EnableAsync(cluster);
+            }
             var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString())
             {
                 MaxPoolSize = 64,
@@ -87,6 +92,7 @@ internal static class EventStoreBenchmark
 
         // Call by call in alternation, so both sides meet the same table sizes, checkpoints and JIT state.
         Log($"bulk creation of {settings.Events} streams vs raw COPY of the same rows, {settings.BulkCallSize} per call");
+        await PhaseAsync(settings, dataSource, null);
         var bulk = TimeSpan.Zero;
         var raw = TimeSpan.Zero;
         var martenSession = TimeSpan.Zero;
@@ -126,6 +132,7 @@ internal static class EventStoreBenchmark
             await WarmUpAsync((writer, i) => MartenLegs.FetchForWritingAsync(martenCommands!, CommandLegs.ChipOf(writer, i), CommandLegs.At(i)));
         }
 
+        await PhaseAsync(settings, dataSource, "bulk (all sides)");
         // The timed legs take turns in rounds, so none of them alone meets the largest tables.
         var rounds = settings.Seconds >= 9 ? 3 : 1;
         var slice = settings.Leg / rounds;
@@ -144,6 +151,7 @@ internal static class EventStoreBenchmark
                 martenSingle += await TimeBoxAsync(slice, (writer, i) => MartenLegs.SingleAppendAsync(marten, $"m{round}", writer, i));
             }
         }
+        await PhaseAsync(settings, dataSource, "single (all sides)");
         Print("single_append_per_s", Rate(single));
         Print("raw_insert_per_s", Rate(rawInsert));
         Print("single_append_ratio", Ratio(single, rawInsert));
@@ -174,6 +182,7 @@ internal static class EventStoreBenchmark
             }
             offset += 1_000_000;
         }
+        await PhaseAsync(settings, dataSource, "commands (both sides)");
         Print("command_per_s", Rate(command));
         Print("command_p99_ms", Milliseconds(command.P99Milliseconds));
         if (martenCommands is not null)
@@ -184,6 +193,20 @@ internal static class EventStoreBenchmark
         }
 
         await DaemonBenchmark.RunAsync(settings, dataSource, martenDaemon);
+    }
+
+    /// <summary>With --statements: reports the phase just ended (if named) and resets the counters for the next.</summary>
+    internal static async Task PhaseAsync(BenchSettings settings, NpgsqlDataSource dataSource, string? ended)
+    {
+        if (!settings.Statements)
+        {
+            return;
+        }
+        if (ended is not null)
+        {
+            await Statements.ReportAsync(dataSource, ended);
+        }
+        await Statements.ResetAsync(dataSource);
     }
 
     private static async Task CreateRawTableAsync(NpgsqlDataSource dataSource)
