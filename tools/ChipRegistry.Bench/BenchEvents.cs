@@ -3,9 +3,9 @@ using NodaTime;
 namespace ChipRegistry.Bench;
 
 /// <summary>Shapes like the registry's own events, so rows have a realistic size.</summary>
-internal sealed record ChipRegistered(string Serial, string Model, string Manufacturer, string Lot, Instant FabricatedAt);
+public sealed record ChipRegistered(string Serial, string Model, string Manufacturer, string Lot, Instant FabricatedAt);
 
-internal sealed record ChipObserved(string Observer, string Facility, Instant ObservedAt);
+public sealed record ChipObserved(string Observer, string Facility, Instant ObservedAt);
 
 internal static class BenchEvents
 {

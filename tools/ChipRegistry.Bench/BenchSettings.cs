@@ -7,6 +7,14 @@ internal sealed record BenchSettings
     public double Seconds { get; init; } = 60;
     public string Commit { get; init; } = "unknown";
 
+    /// <summary>The peer measured beside us: "marten" (default) or "none".</summary>
+    public string Peer { get; init; } = "marten";
+
+    public bool WithMarten => Peer == "marten";
+
+    /// <summary>pg_stat_statements on, each phase's costliest statements printed to stderr.</summary>
+    public bool Statements { get; init; }
+
     /// <summary>The bulk legs go in calls of this many new streams, like a large chip lot.</summary>
     public int BulkCallSize => Math.Min(Events, 100_000);
 

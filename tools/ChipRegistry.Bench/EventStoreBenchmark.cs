@@ -23,6 +23,11 @@ internal static class EventStoreBenchmark
         var cluster = ThrowawayClusters.Start(ClusterOwner.Current, Log);
         try
         {
+            if (settings.Statements)
+            {
+                Log("pg_stat_statements on (the cluster restarts once)");
+                await Statements.EnableAsync(cluster);
+            }
             var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString())
             {
                 MaxPoolSize = 64,
@@ -32,7 +37,7 @@ internal static class EventStoreBenchmark
                 CommandTimeout = 0,
             }.ConnectionString;
             await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).UseNodaTime().Build();
-            await RunAsync(settings, dataSource);
+            await RunAsync(settings, dataSource, connectionString);
         }
         finally
         {
@@ -41,11 +46,12 @@ internal static class EventStoreBenchmark
         }
     }
 
-    private static async Task RunAsync(BenchSettings settings, NpgsqlDataSource dataSource)
+    private static async Task RunAsync(BenchSettings settings, NpgsqlDataSource dataSource, string connectionString)
     {
         Print("events", settings.Events.ToString(CultureInfo.InvariantCulture));
         Print("seconds_per_leg", settings.Seconds.ToString(CultureInfo.InvariantCulture));
         Print("commit", settings.Commit);
+        Print("peer", settings.Peer);
         Print("cores", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
         foreach (var setting in new[] { "server_version", "fsync", "synchronous_commit", "shared_buffers" })
         {
@@ -58,49 +64,150 @@ internal static class EventStoreBenchmark
         var quiet = PostgresEventStore.Create(dataSource, new EventStoreOptions(options.EventTypes) { Schema = "bench", NotifyOnAppend = false });
         await CreateRawTableAsync(dataSource);
         var serializer = new EventSerializer(options.EventTypes);
+        var commands = await CommandLegs.StartAsync(dataSource);
+
+        // Marten's schemas are applied once, here, before any leg: two hosts creating them at once can fail with 23505.
+        using var marten = settings.WithMarten ? MartenPeer.Appends(connectionString) : null;
+        using var martenCommands = settings.WithMarten ? MartenPeer.Commands(connectionString) : null;
+        using var martenDaemon = settings.WithMarten ? MartenPeer.Daemon(connectionString) : null;
+        if (settings.WithMarten)
+        {
+            Log($"applying Marten {MartenPeer.Version}'s schemas ({MartenPeer.AppendSchema}, {MartenPeer.CommandSchema}, {MartenPeer.DaemonSchema})");
+            await MartenPeer.ApplySchemaAsync(marten!, martenCommands!, martenDaemon!);
+            foreach (var (name, value) in MartenPeer.Settings())
+            {
+                Print(name, value);
+            }
+            await MartenLegs.RegisterChipsAsync(martenCommands!, CommandLegs.Lot, CommandLegs.ChipIds);
+        }
 
         Log("warming up");
         var warmUp = Math.Min(settings.Events, 20_000);
         await BulkAppendAsync(store, -1, 0, warmUp);
         await RawCopyAsync(dataSource, serializer, -1, 0, warmUp);
+        if (marten is not null)
+        {
+            await MartenLegs.BulkSessionAsync(marten, -1, 0, warmUp);
+            await MartenLegs.BulkCopyAsync(marten, "c", -1, 0, warmUp);
+        }
 
         // Call by call in alternation, so both sides meet the same table sizes, checkpoints and JIT state.
         Log($"bulk creation of {settings.Events} streams vs raw COPY of the same rows, {settings.BulkCallSize} per call");
+        await PhaseAsync(settings, dataSource, null);
         var bulk = TimeSpan.Zero;
         var raw = TimeSpan.Zero;
+        var martenSession = TimeSpan.Zero;
+        var martenCopy = TimeSpan.Zero;
         for (var from = 0; from < settings.Events; from += settings.BulkCallSize)
         {
             var count = Math.Min(settings.BulkCallSize, settings.Events - from);
             raw += await RawCopyAsync(dataSource, serializer, 0, from, count);
             bulk += await BulkAppendAsync(store, 0, from, count);
+            if (marten is not null)
+            {
+                martenSession += await MartenLegs.BulkSessionAsync(marten, 0, from, count);
+                martenCopy += await MartenLegs.BulkCopyAsync(marten, "c", 0, from, count);
+            }
         }
         var bulkLeg = new Measurement(settings.Events, bulk, []);
         var rawCopy = new Measurement(settings.Events, raw, []);
         Print("bulk_append_events_per_s", Rate(bulkLeg));
         Print("raw_copy_rows_per_s", Rate(rawCopy));
         Print("bulk_append_ratio", Ratio(bulkLeg, rawCopy));
+        if (marten is not null)
+        {
+            var session = new Measurement(settings.Events, martenSession, []);
+            var copy = new Measurement(settings.Events, martenCopy, []);
+            Print("marten_bulk_session_events_per_s", Rate(session));
+            Print("marten_bulk_copy_events_per_s", Rate(copy));
+            Print("bulk_vs_marten", Ratio(bulkLeg, session.PerSecond >= copy.PerSecond ? session : copy));
+        }
 
+        // Every timed path runs a few operations per writer first (JIT, prepared statements, Marten's first session).
+        await WarmUpAsync((writer, i) => RawInsertAsync(dataSource, serializer, -1, writer, i));
+        await WarmUpAsync((writer, i) => SingleAppendAsync(store, "w", writer, i));
+        await WarmUpAsync((writer, i) => CommandLegs.OurCommandLeg(commands, writer, i));
+        if (marten is not null)
+        {
+            await WarmUpAsync((writer, i) => MartenLegs.SingleAppendAsync(marten, "w", writer, i));
+            await WarmUpAsync((writer, i) => MartenLegs.FetchForWritingAsync(martenCommands!, CommandLegs.ChipOf(writer, i), CommandLegs.At(i)));
+        }
+
+        await PhaseAsync(settings, dataSource, "bulk (all sides)");
         // The timed legs take turns in rounds, so none of them alone meets the largest tables.
         var rounds = settings.Seconds >= 9 ? 3 : 1;
         var slice = settings.Leg / rounds;
         var rawInsert = Measurement.None;
         var single = Measurement.None;
         var singleQuiet = Measurement.None;
+        var martenSingle = Measurement.None;
         for (var round = 0; round < rounds; round++)
         {
-            Log($"round {round + 1}/{rounds}: single-row INSERT transactions, single appends, single appends without NOTIFY; {BenchSettings.Writers} writers, {slice.TotalSeconds:F1} s each");
+            Log($"round {round + 1}/{rounds}: single-row INSERT transactions, single appends, single appends without NOTIFY{(marten is null ? "" : ", Marten's quick appends")}; {BenchSettings.Writers} writers, {slice.TotalSeconds:F1} s each");
             rawInsert += await TimeBoxAsync(slice, (writer, i) => RawInsertAsync(dataSource, serializer, round, writer, i));
             single += await TimeBoxAsync(slice, (writer, i) => SingleAppendAsync(store, $"n{round}", writer, i));
             singleQuiet += await TimeBoxAsync(slice, (writer, i) => SingleAppendAsync(quiet, $"q{round}", writer, i));
+            if (marten is not null)
+            {
+                martenSingle += await TimeBoxAsync(slice, (writer, i) => MartenLegs.SingleAppendAsync(marten, $"m{round}", writer, i));
+            }
         }
+        await PhaseAsync(settings, dataSource, "single (all sides)");
         Print("single_append_per_s", Rate(single));
         Print("raw_insert_per_s", Rate(rawInsert));
         Print("single_append_ratio", Ratio(single, rawInsert));
-        Print("single_append_p99_ms", single.P99Milliseconds.ToString("F2", CultureInfo.InvariantCulture));
-        Print("raw_insert_p99_ms", rawInsert.P99Milliseconds.ToString("F2", CultureInfo.InvariantCulture));
+        Print("single_append_p99_ms", Milliseconds(single.P99Milliseconds));
+        Print("raw_insert_p99_ms", Milliseconds(rawInsert.P99Milliseconds));
         Print("single_append_per_s_no_notify", Rate(singleQuiet));
+        if (marten is not null)
+        {
+            Print("marten_single_append_per_s", Rate(martenSingle));
+            Print("marten_single_append_p99_ms", Milliseconds(martenSingle.P99Milliseconds));
+            Print("single_vs_marten", Ratio(single, martenSingle));
+        }
 
-        await DaemonBenchmark.RunAsync(settings, dataSource);
+        // Commands: load, decide, append with the chip-state projection, against Marten's
+        // FetchForWriting on an inline snapshot; the same chips, the same decision, in rounds.
+        var command = Measurement.None;
+        var fetchForWriting = Measurement.None;
+        var offset = 1_000_000L;
+        for (var round = 0; round < rounds; round++)
+        {
+            Log($"round {round + 1}/{rounds}: chip commands through the domain{(martenCommands is null ? "" : ", Marten's FetchForWriting")}; {BenchSettings.Writers} writers, {slice.TotalSeconds:F1} s each");
+            var first = offset;
+            command += await TimeBoxAsync(slice, (writer, i) => CommandLegs.OurCommandLeg(commands, writer, first + i));
+            if (martenCommands is not null)
+            {
+                fetchForWriting += await TimeBoxAsync(slice, (writer, i) =>
+                    MartenLegs.FetchForWritingAsync(martenCommands, CommandLegs.ChipOf(writer, first + i), CommandLegs.At(first + i)));
+            }
+            offset += 1_000_000;
+        }
+        await PhaseAsync(settings, dataSource, "commands (both sides)");
+        Print("command_per_s", Rate(command));
+        Print("command_p99_ms", Milliseconds(command.P99Milliseconds));
+        if (martenCommands is not null)
+        {
+            Print("marten_fetch_for_writing_per_s", Rate(fetchForWriting));
+            Print("marten_fetch_for_writing_p99_ms", Milliseconds(fetchForWriting.P99Milliseconds));
+            Print("command_vs_marten", Ratio(command, fetchForWriting));
+        }
+
+        await DaemonBenchmark.RunAsync(settings, dataSource, martenDaemon);
+    }
+
+    /// <summary>With --statements: reports the phase just ended (if named) and resets the counters for the next.</summary>
+    internal static async Task PhaseAsync(BenchSettings settings, NpgsqlDataSource dataSource, string? ended)
+    {
+        if (!settings.Statements)
+        {
+            return;
+        }
+        if (ended is not null)
+        {
+            await Statements.ReportAsync(dataSource, ended);
+        }
+        await Statements.ResetAsync(dataSource);
     }
 
     private static async Task CreateRawTableAsync(NpgsqlDataSource dataSource)
@@ -184,6 +291,15 @@ internal static class EventStoreBenchmark
         await insert.ExecuteNonQueryAsync();
     }
 
+    private static Task WarmUpAsync(Func<int, long, Task> operation) =>
+        Task.WhenAll(Enumerable.Range(0, BenchSettings.Writers).Select(writer => Task.Run(async () =>
+        {
+            for (long i = 0; i < 20; i++)
+            {
+                await operation(writer, i);
+            }
+        })));
+
     /// <summary>Runs the operation from every writer in a loop until the leg's time is up.</summary>
     private static async Task<Measurement> TimeBoxAsync(TimeSpan leg, Func<int, long, Task> operation)
     {
@@ -203,6 +319,8 @@ internal static class EventStoreBenchmark
         var all = latencies.SelectMany(l => l).ToArray();
         return new Measurement(all.Length, elapsed, all);
     }
+
+    private static string Milliseconds(double ms) => ms.ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Rate(Measurement m) => m.PerSecond.ToString("F0", CultureInfo.InvariantCulture);
 

@@ -1,21 +1,27 @@
 using System.Globalization;
 using ChipRegistry.Bench;
 
-// tools/bench.sh event-store [--events N] [--seconds S] [--commit SHA]
+// tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]
 if (args.Length == 0 || args[0] != "event-store")
 {
-    await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--commit SHA]");
+    await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]");
     return 2;
 }
 var settings = new BenchSettings();
 for (var i = 1; i < args.Length; i++)
 {
+    if (args[i] == "--statements")
+    {
+        settings = settings with { Statements = true };
+        continue;
+    }
     var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
     settings = args[i] switch
     {
         "--events" => settings with { Events = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
         "--seconds" => settings with { Seconds = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) },
         "--commit" => settings with { Commit = value },
+        "--peer" => value is "marten" or "none" ? settings with { Peer = value } : throw new ArgumentException("--peer takes marten or none"),
         _ => throw new ArgumentException($"unknown option {args[i]}"),
     };
     i++;

@@ -75,7 +75,7 @@ internal sealed class BulkStreamWriter(StoreContext context)
             }
         }
 
-        await CreateStreamsAsync(connection, transaction, streamType, cancellationToken);
+        await CreateStreamsAsync(connection, transaction, streamType, oneEventEach: streamCount == eventCount, cancellationToken);
         await InsertEventsAsync(connection, transaction, metadata, cancellationToken);
         if (context.Projections.Count > 0)
         {
@@ -177,8 +177,12 @@ internal sealed class BulkStreamWriter(StoreContext context)
     /// message), it is rolled back to a savepoint and the ON CONFLICT DO NOTHING RETURNING insert
     /// names every existing stream; the caller gets the typed conflict, never the 23505.
     /// </summary>
-    private async Task CreateStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
+    private async Task CreateStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, bool oneEventEach, CancellationToken cancellationToken)
     {
+        if (oneEventEach && await TryCreateOneEventStreamsAsync(connection, transaction, streamType, cancellationToken))
+        {
+            return;
+        }
         const string savepoint = "create_streams";
         await transaction.SaveAsync(savepoint, cancellationToken);
         try
@@ -226,6 +230,41 @@ internal sealed class BulkStreamWriter(StoreContext context)
     }
 
     /// <summary>The exact, slower form: ON CONFLICT DO NOTHING RETURNING key; keys missing from the result exist.</summary>
+    /// <summary>
+    /// The usual lot: one event per new stream, so every version is 1 and no grouping is needed
+    /// (it was about a quarter of the store's server time for a 100,000-stream call). A key
+    /// given twice or one that exists already fails the primary key: then this is rolled back and
+    /// the general statement runs, which tells the two apart. False means it did not apply.
+    /// </summary>
+    private async Task<bool> TryCreateOneEventStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
+    {
+        const string savepoint = "create_one_event_streams";
+        await transaction.SaveAsync(savepoint, cancellationToken);
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            // Every append declares its xid before it draws sequence numbers (the daemon's gap rule).
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_current_xact_id()"));
+            var create = new NpgsqlBatchCommand(
+                $"""
+                insert into {Schema}.streams (key, type, version, created_at, updated_at)
+                select s.stream_key, $1, 1, now(), now()
+                from {Stage} s
+                order by s.stream_key
+                """);
+            create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
+            batch.BatchCommands.Add(create);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.ReleaseAsync(savepoint, cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrors.UniqueViolation)
+        {
+            await transaction.RollbackAsync(savepoint, cancellationToken);
+            return false;
+        }
+    }
+
     private async Task<StreamVersionConflictException> NameExistingStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
     {
         await using var create = new NpgsqlCommand(

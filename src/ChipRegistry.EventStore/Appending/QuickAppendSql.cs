@@ -9,11 +9,14 @@ namespace ChipRegistry.EventStore;
 /// the guard let through), and the guard's row write has assigned the transaction id before any
 /// number is drawn. No row back means a conflict; the caller then reads the actual version.
 /// Parameters: $1 key, $2 stream type, $3 expected, $4 event count, $5-$8 event ids, types,
-/// data, business times (arrays), $9 correlation, $10 causation, $11 organisation, $12 channel.
+/// data, business times (scalars for one event, arrays for several), $9 correlation,
+/// $10 causation, $11 organisation, and with <c>notify</c> $12 the channel.
+/// Each shape is its own statement: one event needs no arrays to encode, unnest and aggregate,
+/// and most appends carry no NOTIFY (it is throttled), so they skip that part of the plan.
 /// </summary>
 internal static class QuickAppendSql
 {
-    public static string For(SchemaName schema, ExpectedVersion expected, bool oneEvent)
+    public static string For(SchemaName schema, ExpectedVersion expected, bool oneEvent, bool notify)
     {
         var s = schema.Quoted;
         var guard = expected.Encoded switch
@@ -38,8 +41,7 @@ internal static class QuickAppendSql
         };
         var events = oneEvent
             ? $"""
-              select nextval('{s}.events_seq_id'), ($5::uuid[])[1], $1, m.version, ($6::text[])[1], ($7::jsonb[])[1],
-                     ($8::timestamptz[])[1], $9, $10, $11
+              select nextval('{s}.events_seq_id'), $5::uuid, $1, m.version, $6::text, $7::jsonb, $8::timestamptz, $9, $10, $11
               from moved m
               """
             : $"""
@@ -47,16 +49,30 @@ internal static class QuickAppendSql
               from moved m
               cross join unnest($5::uuid[], $6::text[], $7::jsonb[], $8::timestamptz[]) with ordinality as e(event_id, type, data, occurred_at, ord)
               """;
-        return $"""
-            with moved as (
-            {guard}),
-            inserted as (
-                insert into {s}.events (seq_id, event_id, stream_key, version, type, data, occurred_at, correlation_id, causation_id, acting_organisation)
-            {events}
-                returning seq_id, version),
-            notified as (
-                select pg_notify($12, max(i.seq_id)::text) from inserted i where $12::text is not null having count(*) > 0)
-            select (select m.version from moved m), (select array_agg(i.seq_id order by i.version) from inserted i), now(), (select count(*) from notified)
-            """;
+        // One event: its number as a bigint; several: their numbers as an array, in version order.
+        var seqIds = oneEvent
+            ? "(select i.seq_id from inserted i)"
+            : "(select array_agg(i.seq_id order by i.version) from inserted i)";
+        return notify
+            ? $"""
+              with moved as (
+              {guard}),
+              inserted as (
+                  insert into {s}.events (seq_id, event_id, stream_key, version, type, data, occurred_at, correlation_id, causation_id, acting_organisation)
+              {events}
+                  returning seq_id, version),
+              notified as (
+                  select pg_notify($12, max(i.seq_id)::text) from inserted i having count(*) > 0)
+              select (select m.version from moved m), {seqIds}, now(), (select count(*) from notified)
+              """
+            : $"""
+              with moved as (
+              {guard}),
+              inserted as (
+                  insert into {s}.events (seq_id, event_id, stream_key, version, type, data, occurred_at, correlation_id, causation_id, acting_organisation)
+              {events}
+                  returning seq_id, version)
+              select (select m.version from moved m), {seqIds}, now()
+              """;
     }
 }

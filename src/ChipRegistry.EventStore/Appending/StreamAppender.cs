@@ -19,9 +19,12 @@ internal sealed class StreamAppender(StoreContext context)
     private readonly string singleSql =
         $"select append_status, stream_version, seq_ids, recorded, replay from {context.Schema.Quoted}.append_to_stream($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
-    private readonly Dictionary<(long, bool), string> quickSql = new[] { ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.Exactly(1) }
-        .SelectMany(e => new[] { true, false }.Select(one => (e, one)))
-        .ToDictionary(k => (Math.Min(k.e.Encoded, 1), k.one), k => QuickAppendSql.For(context.Schema, k.e, k.one));
+    private readonly Dictionary<(long, bool, bool), string> quickSql = (
+            from e in new[] { ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.Exactly(1) }
+            from one in new[] { true, false }
+            from notify in new[] { true, false }
+            select (e, one, notify))
+        .ToDictionary(k => (Math.Min(k.e.Encoded, 1), k.one, k.notify), k => QuickAppendSql.For(context.Schema, k.e, k.one, k.notify));
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, AppendMetadata metadata, CancellationToken cancellationToken)
     {
@@ -92,17 +95,33 @@ internal sealed class StreamAppender(StoreContext context)
 
     private async Task<Outcome> QuickAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
     {
-        var sql = quickSql[(Math.Min(request.Expected[0], 1), request.EventIds.Length == 1)];
+        var one = request.EventIds.Length == 1;
+        var channel = context.TakeNotifyChannel();
+        var sql = quickSql[(Math.Min(request.Expected[0], 1), one, channel is not null)];
         await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.Add(Text(request.StreamKeys[0]));
-        command.Parameters.Add(Text(request.StreamTypes[0]));
+        // Generic parameters throughout: no boxing, and the type is known without a lookup per call.
+        command.Parameters.Add(TypedText(request.StreamKeys[0]));
+        command.Parameters.Add(TypedText(request.StreamTypes[0]));
         command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.Expected[0] });
         command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = request.EventIds.Length });
-        AddEventParameters(command, request);
-        command.Parameters.Add(Text(metadata.CorrelationId));
-        command.Parameters.Add(Text(metadata.CausationId));
-        command.Parameters.Add(Text(metadata.ActingOrganisation));
-        command.Parameters.Add(Text(context.TakeNotifyChannel()));
+        if (one)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = request.EventIds[0] });
+            command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = request.EventTypes[0] });
+            command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = request.EventData[0] });
+            command.Parameters.Add(new NpgsqlParameter<Instant> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = request.OccurredAt[0] });
+        }
+        else
+        {
+            AddEventParameters(command, request);
+        }
+        command.Parameters.Add(TypedText(metadata.CorrelationId));
+        command.Parameters.Add(TypedText(metadata.CausationId));
+        command.Parameters.Add(TypedText(metadata.ActingOrganisation));
+        if (channel is not null)
+        {
+            command.Parameters.Add(TypedText(channel));
+        }
         long? version;
         long[]? seqIds;
         Instant recorded;
@@ -110,7 +129,7 @@ internal sealed class StreamAppender(StoreContext context)
         {
             await reader.ReadAsync(cancellationToken);
             version = reader.IsDBNull(0) ? null : reader.GetInt64(0);
-            seqIds = reader.IsDBNull(1) ? null : reader.GetFieldValue<long[]>(1);
+            seqIds = reader.IsDBNull(1) ? null : one ? [reader.GetInt64(1)] : reader.GetFieldValue<long[]>(1);
             recorded = reader.GetFieldValue<Instant>(2);
         }
         if (version is { } appended)
@@ -199,6 +218,10 @@ internal sealed class StreamAppender(StoreContext context)
 
     private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 
+    /// <summary>A text parameter without boxing; null goes as SQL NULL.</summary>
+    private static NpgsqlParameter TypedText(string? value) =>
+        value is null ? Text(null) : new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = value };
+
     /// <summary>The append flattened into the function's parallel arrays.</summary>
     private sealed class Request
     {
@@ -223,7 +246,7 @@ internal sealed class StreamAppender(StoreContext context)
             {
                 throw new ArgumentException("An append needs at least one stream.", nameof(appends));
             }
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = appends.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
             foreach (var append in appends)
             {
                 if (string.IsNullOrEmpty(append.StreamKey))
@@ -234,7 +257,7 @@ internal sealed class StreamAppender(StoreContext context)
                 {
                     throw new ArgumentException($"The append to stream '{append.StreamKey}' has no events.", nameof(appends));
                 }
-                if (!seen.Add(append.StreamKey))
+                if (seen is not null && !seen.Add(append.StreamKey))
                 {
                     throw new ArgumentException($"Stream '{append.StreamKey}' appears twice in one append.", nameof(appends));
                 }

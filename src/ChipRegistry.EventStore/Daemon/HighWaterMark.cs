@@ -34,6 +34,26 @@ internal sealed class HighWaterMark(StoreContext context, int pageSize)
 
     private async Task<MarkStep> StepAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
+        // Nothing drawn above the mark and no gap pending: nothing can move, so the deciding
+        // function (planned afresh on every call, and the largest cost of an idle or finishing
+        // step) need not run. The sequence's last value is read live, not from a snapshot, and
+        // every number a writer holds is at most that value.
+        await using (var quick = new NpgsqlCommand(
+            $"""
+            select p.last_seq_id, p.gap_xid is not null or (select case when q.is_called then q.last_value else 0 end from {context.Schema.Quoted}.events_seq_id q) > p.last_seq_id
+            from {context.Schema.Quoted}.projection_progress p
+            where p.name = '{Row}'
+            """, connection))
+        await using (var state = await quick.ExecuteReaderAsync(cancellationToken))
+        {
+            await state.ReadAsync(cancellationToken);
+            var current = state.GetInt64(0);
+            if (!state.GetBoolean(1))
+            {
+                return new MarkStep(current, current, null, null, 0);
+            }
+        }
+
         await using var command = new NpgsqlCommand(
             $"select old_mark, new_mark, gap_xid::text, gap_horizon, skipped from {context.Schema.Quoted}.advance_high_water_mark($1)", connection);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });

@@ -173,9 +173,15 @@ public sealed class ProjectionDaemon : BackgroundService
     public async Task WaitForCatchUpAsync(long seqId, CancellationToken cancellationToken = default)
     {
         var names = options.Projections.Select(p => p.Name).ToArray();
+        var markBehind = true;
         while (true)
         {
-            wake.Set();
+            // Wake the mark only while it is short of the target: once it is there, waking it
+            // every poll only competes with the projections' batches for the database.
+            if (markBehind)
+            {
+                wake.Set();
+            }
             await using (var command = context.DataSource.CreateCommand(
                 $"""
                 select p.name, p.last_seq_id, p.halted_seq_id
@@ -196,6 +202,10 @@ public sealed class ProjectionDaemon : BackgroundService
                         throw new ProjectionHaltedException(reader.GetString(0), reader.GetInt64(2));
                     }
                     caughtUp &= position >= seqId;
+                    if (reader.GetString(0) == HighWaterMark.Row)
+                    {
+                        markBehind = position < seqId;
+                    }
                 }
                 if (caughtUp && seen == names.Length + 1)
                 {
