@@ -39,7 +39,7 @@ internal static class MartenPeer
         yield return ("marten_version", Version);
         yield return ("marten_append_mode", EventAppendMode.Quick.ToString());
         yield return ("marten_stream_identity", StreamIdentity.AsString.ToString());
-        yield return ("marten_serializer", "SystemTextJson (snake_case, enums as strings, our NodaTime converters)");
+        yield return ("marten_serializer", "SystemTextJson (snake_case, enums as strings, the registry's NodaTime settings)");
         yield return ("marten_session_events_per_save", SessionBatch.ToString(CultureInfo.InvariantCulture));
         yield return ("marten_bulk_copy_batch_size", BulkCopyBatchSize.ToString(CultureInfo.InvariantCulture));
         yield return ("marten_snapshot", "inline (SnapshotLifecycle.Inline), UseIdentityMapForAggregates off");
