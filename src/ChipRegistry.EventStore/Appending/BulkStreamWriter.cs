@@ -229,7 +229,6 @@ internal sealed class BulkStreamWriter(StoreContext context)
         }
     }
 
-    /// <summary>The exact, slower form: ON CONFLICT DO NOTHING RETURNING key; keys missing from the result exist.</summary>
     /// <summary>
     /// The usual lot: one event per new stream, so every version is 1 and no grouping is needed
     /// (it was about a quarter of the store's server time for a 100,000-stream call). A key
@@ -265,6 +264,7 @@ internal sealed class BulkStreamWriter(StoreContext context)
         }
     }
 
+    /// <summary>The exact, slower form: ON CONFLICT DO NOTHING RETURNING key; keys missing from the result exist.</summary>
     private async Task<StreamVersionConflictException> NameExistingStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
     {
         await using var create = new NpgsqlCommand(
