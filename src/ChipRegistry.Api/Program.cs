@@ -29,7 +29,7 @@ builder.AddAttestations();
 builder.AddChipWrites();
 builder.AddBodySizeLimits();
 builder.AddRateLimits();
-builder.Services.AddProblemDetails();
+builder.Services.AddRegistryProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddRegistryHealthChecks();
 builder.AddRegistryJson();
