@@ -19,7 +19,7 @@ public static class StatusProblems
             {
                 StatusCodes.Status404NotFound => RouteNotFound,
                 StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
-                StatusCodes.Status401Unauthorized => "unauthorized",
+                StatusCodes.Status401Unauthorized => "unauthenticated",
                 StatusCodes.Status403Forbidden => "forbidden",
                 StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
                 { } status => $"http_{status}",
