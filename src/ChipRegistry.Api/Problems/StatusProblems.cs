@@ -26,6 +26,6 @@ public static class StatusProblems
                 null => "error",
             };
             problem.Extensions["code"] = code;
-            problem.Type ??= ApiProblems.TypeFor(code);
+            problem.Type = ApiProblems.TypeFor(code);
         });
 }

@@ -10,8 +10,9 @@ public sealed class StatusProblemTests(ApiFixture host) : IClassFixture<ApiFixtu
     {
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         using var document = JsonDocument.Parse(body);
-        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
-            document.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null);
+        var code = document.RootElement.TryGetProperty("code", out var value) ? value.GetString() : null;
+        Assert.Equal($"urn:chipregistry:problem:{code}", document.RootElement.GetProperty("type").GetString());
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, code);
     }
 
     [Fact]
