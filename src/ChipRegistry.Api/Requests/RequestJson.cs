@@ -17,10 +17,19 @@ public static class RequestJson
         }
         // The contract walk below needs the resolver that serialization would otherwise add lazily.
         options.MakeReadOnly(populateMissingResolver: true);
+        // Bodies here are small (the body limit bounds them), so they are read whole: System.Text.Json checks UTF-8
+        // only when a string is decoded, and a body that is not UTF-8 must be refused before anything decodes it.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_json", "The request body is not UTF-8.", "JSON bodies are UTF-8 (RFC 8259).");
+        }
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
@@ -28,6 +37,11 @@ public static class RequestJson
         }
         using (document)
         {
+            if (JsonText.FindUnstorable(document.RootElement) is { } unstorable)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_character", "A string holds a character the registry does not store.",
+                    $"At {unstorable.Path}: {unstorable.Reason}.");
+            }
             if (UnknownFields.FindFirst(document.RootElement, typeof(T), options) is { } unknown)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "unknown_field", "The request has a field this endpoint does not accept.", $"Unknown field {unknown}.");
