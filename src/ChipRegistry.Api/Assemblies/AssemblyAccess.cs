@@ -53,12 +53,8 @@ public static class AssemblyAccess
             throw new ChipNotFoundException();
         }
         var actor = user.Actor();
-        var everything = actor.IsAgency || actor.Kind == OrganisationKind.Registry;
-        foreach (var chipId in chipIds.Distinct(StringComparer.Ordinal))
+        foreach (var (state, relation) in (await reads.LoadChipsForAsync(chipIds, actor, cancellationToken)).Values)
         {
-            var (state, relation) = everything
-                ? ((await reads.LoadChipAsync(chipId, cancellationToken)).State, ChipRelation.Current)
-                : await reads.LoadChipWithRelationAsync(chipId, actor.OrganisationId, cancellationToken);
             if (state.Version == 0 || relation == ChipRelation.None)
             {
                 throw new ChipNotFoundException();

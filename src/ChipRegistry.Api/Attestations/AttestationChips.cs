@@ -1,4 +1,5 @@
 using ChipRegistry.Api.Chips;
+using ChipRegistry.Api.Chips.Lifecycle;
 using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
@@ -70,15 +71,7 @@ internal static class AttestationChips
         {
             await signing.ReleaseAsync(refused, input, eventId, CancellationToken.None);
         }
-        if (result.Error?.Code == ChipErrors.ChipNotFound)
-        {
-            throw new ChipNotFoundException();
-        }
-        if (result.RefusedForRelation)
-        {
-            throw new Problems.ApiProblemException(StatusCodes.Status409Conflict, result.Error!.Code, "This organisation is not the party who records this act on the chip now.");
-        }
-        result.EnsureAccepted();
+        ChipWrites.EnsureWritten(result);
         return (result.VersionOf(StreamKeys.Chip(chipId)), signature!.Value);
     }
 

@@ -112,7 +112,7 @@ public sealed class ChipPipeline(CommandPipeline commands)
     /// <summary>One statement: the chip-state row with the caller's relation, or (for a void) the chip's stream.</summary>
     private async Task<LoadedChip> LoadAsync(string chipId, Actor actor, ChipWriteRules rules, CancellationToken cancellationToken)
     {
-        var everything = actor.IsAgency || actor.Kind == OrganisationKind.Registry || !rules.Scoped;
+        var everything = actor.SeesEveryChip || !rules.Scoped;
         if (rules.NeedsHistory)
         {
             var stream = await commands.Reads.ReadChipHistoryAsync(chipId, null, cancellationToken);
@@ -121,11 +121,9 @@ public sealed class ChipPipeline(CommandPipeline commands)
             var relation = everything ? ChipRelation.Current : view!.IsParty ? ChipRelation.Current : view.IsVisible ? ChipRelation.Former : ChipRelation.None;
             return new LoadedChip(history.State, history, relation);
         }
-        if (everything)
-        {
-            return new LoadedChip((await commands.Reads.LoadChipAsync(chipId, cancellationToken)).State, null, ChipRelation.Current);
-        }
-        var (state, relationNow) = await commands.Reads.LoadChipWithRelationAsync(chipId, actor.OrganisationId, cancellationToken);
+        var (state, relationNow) = rules.Scoped
+            ? await commands.Reads.LoadChipForAsync(chipId, actor, cancellationToken)
+            : ((await commands.Reads.LoadChipAsync(chipId, cancellationToken)).State, ChipRelation.Current);
         return new LoadedChip(state, null, relationNow);
     }
 

@@ -50,26 +50,33 @@ internal static class ChipStateRows
     }
 
     /// <summary>
-    /// One chip's state and what <paramref name="organisationId"/> is to it, in one statement: the load a chip write
-    /// makes (null: no row, the chip is not registered).
+    /// The states of the chips among <paramref name="chipIds"/> (stream keys) that have a row, each with what
+    /// <paramref name="organisationId"/> is to it, in one statement: the load a chip write makes.
     /// </summary>
-    public static async Task<(ChipState State, ChipRelation Relation)?> LoadWithRelationAsync(
-        NpgsqlConnection connection, SchemaName schema, string chipId, string organisationId, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, (ChipState State, ChipRelation Relation)>> LoadWithRelationAsync(
+        NpgsqlConnection connection, SchemaName schema, string[] chipIds, string organisationId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""
-            select s.state::text,
-                   (select coalesce(bool_or(p.to_version is null), false) from {schema.Quoted}.chip_parties p where p.chip_id = s.chip_id and p.organisation_id = $2),
-                   exists (select 1 from {schema.Quoted}.chip_parties p where p.chip_id = s.chip_id and p.organisation_id = $2)
+            select s.chip_id, s.state::text, coalesce(p.current, false), p.chip_id is not null
             from {schema.Quoted}.chip_state s
-            where s.chip_id = $1
+            left join (
+                select chip_id, bool_or(to_version is null) as current
+                from {schema.Quoted}.chip_parties
+                where chip_id = any ($1) and organisation_id = $2
+                group by chip_id) p on p.chip_id = s.chip_id
+            where s.chip_id = any ($1)
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = chipId });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = chipIds });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
+        var loaded = new Dictionary<string, (ChipState, ChipRelation)>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var relation = reader.GetBoolean(1) ? ChipRelation.Current : reader.GetBoolean(2) ? ChipRelation.Former : ChipRelation.None;
-        return (ReadState(reader, 0), relation);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var relation = reader.GetBoolean(2) ? ChipRelation.Current : reader.GetBoolean(3) ? ChipRelation.Former : ChipRelation.None;
+            loaded[reader.GetString(0)] = (ReadState(reader, 1), relation);
+        }
+        return loaded;
     }
 
     /// <summary>

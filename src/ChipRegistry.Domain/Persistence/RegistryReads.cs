@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Assemblies;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
@@ -59,14 +60,25 @@ public sealed class RegistryReads
     }
 
     /// <summary>
-    /// The chip (unregistered at version 0 when unknown) and what <paramref name="organisationId"/> is to it, in one
-    /// statement over <c>chip_state</c> and <c>chip_parties</c>: neither the events nor a history are read.
+    /// The chip (unregistered at version 0 when unknown) and what <paramref name="actor"/> is to it: for agencies and
+    /// the registry a present party to every chip; for anyone else from <c>chip_parties</c>. One statement over
+    /// <c>chip_state</c> (and <c>chip_parties</c>): neither the events nor a history are read.
     /// </summary>
-    public async Task<(ChipState State, ChipRelation Relation)> LoadChipWithRelationAsync(string chipId, string organisationId, CancellationToken cancellationToken = default)
+    public async Task<(ChipState State, ChipRelation Relation)> LoadChipForAsync(string chipId, Actor actor, CancellationToken cancellationToken = default) =>
+        (await LoadChipsForAsync([chipId], actor, cancellationToken))[chipId];
+
+    /// <inheritdoc cref="LoadChipForAsync"/>
+    public async Task<IReadOnlyDictionary<string, (ChipState State, ChipRelation Relation)>> LoadChipsForAsync(
+        IEnumerable<string> chipIds, Actor actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        var ids = chipIds.Select(StreamKeys.Chip).Distinct(StringComparer.Ordinal).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await ChipStateRows.LoadWithRelationAsync(connection, store.Schema, StreamKeys.Chip(chipId), organisationId, cancellationToken)
-            ?? (ChipState.Initial(chipId), ChipRelation.None);
+        var loaded = actor.SeesEveryChip
+            ? (await ChipStateRows.LoadStatesAsync(connection, null, store.Schema, ids, forUpdate: false, cancellationToken))
+                .ToDictionary(p => p.Key, p => (p.Value, ChipRelation.Current), StringComparer.Ordinal)
+            : await ChipStateRows.LoadWithRelationAsync(connection, store.Schema, ids, actor.OrganisationId, cancellationToken);
+        return ids.ToDictionary(id => id, id => loaded.TryGetValue(id, out var found) ? found : (ChipState.Initial(id), ChipRelation.None), StringComparer.Ordinal);
     }
 
     /// <summary>The last version of the chip that <paramref name="organisationId"/> may read (null: it was never a party).</summary>

@@ -27,9 +27,9 @@ public sealed class ChipStateUpgradeTests(RegistryStoreFixture fixture) : IClass
         Assert.Equal(0, await ChipStateUpgrade.RunAsync(registry.DataSource, registry.Store, Cancel));
 
         Assert.Equal(expected, (await registry.Reads.LoadChipAsync(chipId, Cancel)).State);
-        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "buyer", Cancel)).Relation);
-        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "mfr", Cancel)).Relation);
-        Assert.Equal(ChipRelation.None, (await registry.Reads.LoadChipWithRelationAsync(chipId, "stranger", Cancel)).Relation);
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("buyer", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation);
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("mfr", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation);
+        Assert.Equal(ChipRelation.None, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("stranger", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation);
         Assert.Equal(0L, await registry.ScalarAsync<long>($"select count(*) from {registry.Table("chip_state")} where history is not null"));
     }
 }

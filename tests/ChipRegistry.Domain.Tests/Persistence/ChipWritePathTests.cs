@@ -147,19 +147,19 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
         (await registry.Commands.HandleAsync(new OfferChipSale(ChipWorld.Id(), chipId, "reseller", ChipWorld.Buyer, ChipWorld.Next()), cancellationToken: Cancel)).EnsureAccepted();
 
         Assert.Equal((ChipState.Initial(chipId).Stage, ChipRelation.None),
-            ((await registry.Reads.LoadChipWithRelationAsync($"nvidia:none-{Guid.NewGuid():N}", "buyer", Cancel)).State.Stage,
-             (await registry.Reads.LoadChipWithRelationAsync($"nvidia:none-{Guid.NewGuid():N}", "buyer", Cancel)).Relation));
-        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "reseller", Cancel)).Relation);
-        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "buyer", Cancel)).Relation);
-        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipWithRelationAsync(chipId, "mfr", Cancel)).Relation); // still the custodian
-        Assert.Equal(ChipRelation.None, (await registry.Reads.LoadChipWithRelationAsync(chipId, "stranger", Cancel)).Relation);
+            ((await registry.Reads.LoadChipForAsync($"nvidia:none-{Guid.NewGuid():N}", new ChipRegistry.Domain.Common.Actor("buyer", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).State.Stage,
+             (await registry.Reads.LoadChipForAsync($"nvidia:none-{Guid.NewGuid():N}", new ChipRegistry.Domain.Common.Actor("buyer", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation));
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("reseller", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation);
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("buyer", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation);
+        Assert.Equal(ChipRelation.Current, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("mfr", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation); // still the custodian
+        Assert.Equal(ChipRelation.None, (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor("stranger", ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation);
 
         // The stream replayed through the visibility rules gives the same answers the table gives.
         var events = (await registry.Reads.ReadChipHistoryAsync(chipId, cancellationToken: Cancel)).Select(e => e.Data).OfType<IChipEvent>().ToList();
         foreach (var organisation in new[] { "mfr", "buyer", "reseller", "stranger" })
         {
             var view = ChipVisibility.For(chipId, events, new ChipRegistry.Domain.Common.Actor(organisation, OrganisationKind.Distributor));
-            var relation = (await registry.Reads.LoadChipWithRelationAsync(chipId, organisation, Cancel)).Relation;
+            var relation = (await registry.Reads.LoadChipForAsync(chipId, new ChipRegistry.Domain.Common.Actor(organisation, ChipRegistry.Domain.Organisations.OrganisationKind.Distributor), Cancel)).Relation;
             Assert.Equal(view.IsParty ? ChipRelation.Current : view.IsVisible ? ChipRelation.Former : ChipRelation.None, relation);
             if (view.IsVisible)
             {

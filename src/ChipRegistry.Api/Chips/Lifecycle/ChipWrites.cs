@@ -60,7 +60,17 @@ public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
             NeedsHistory = act.NeedsHistory,
             ExpectedVersion = IfMatch.ExpectedVersion(http.Request),
         };
-        var result = await pipeline.RunAsync(chipId, actor, rules, state => build(state, actor), http.CommandMetadata(), cancellationToken);
+        var result = EnsureWritten(await pipeline.RunAsync(chipId, actor, rules, state => build(state, actor), http.CommandMetadata(), cancellationToken));
+        return new ChipWriteOutcome(chipId, result.VersionOf(StreamKeys.Chip(chipId)), [.. result.Events.Cast<IChipEvent>()]);
+    }
+
+    /// <summary>
+    /// The chip pipeline's answer as HTTP: a hidden or unknown chip is the fixed 404, a refusal for the caller's
+    /// relation to the chip 409 with the act's code, any other refusal its domain code's status.
+    /// </summary>
+    public static CommandResult EnsureWritten(CommandResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
         if (result.Error?.Code == ChipErrors.ChipNotFound)
         {
             throw new ChipNotFoundException();
@@ -70,8 +80,7 @@ public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
             throw new ApiProblemException(StatusCodes.Status409Conflict, result.Error!.Code, "This organisation is not the party who records this act on the chip now.",
                 "Reports about a chip by anyone else go to POST /api/v1/observations.");
         }
-        result.EnsureAccepted();
-        return new ChipWriteOutcome(chipId, result.VersionOf(StreamKeys.Chip(chipId)), [.. result.Events.Cast<IChipEvent>()]);
+        return result.EnsureAccepted();
     }
 
     /// <summary>
@@ -85,17 +94,13 @@ public sealed class ChipWrites(RegistryReads reads, ChipPipeline pipeline)
         {
             throw new ChipNotFoundException();
         }
-        var (state, relation) = ReadsEverything(actor)
-            ? ((await reads.LoadChipAsync(chipId, cancellationToken)).State, ChipRelation.Current)
-            : await reads.LoadChipWithRelationAsync(chipId, actor.OrganisationId, cancellationToken);
+        var (state, relation) = await reads.LoadChipForAsync(chipId, actor, cancellationToken);
         if (state.Stage == ChipStage.Unregistered || relation == ChipRelation.None)
         {
             throw new ChipNotFoundException();
         }
         return new ChipSnapshot(state);
     }
-
-    private static bool ReadsEverything(Actor actor) => actor.IsAgency || actor.Kind == OrganisationKind.Registry;
 }
 
 public static class ChipWriteResults
