@@ -3,6 +3,8 @@
 -- history and no state; ChipStateUpgrade folds them once, fills state and chip_parties, and clears history.
 alter table {schema}.chip_state add column state jsonb;
 alter table {schema}.chip_state alter column history drop not null;
+-- Finds the rows still to fold at each start in an index lookup, not a scan of every chip (empty once folded).
+create index chip_state_unfolded_idx on {schema}.chip_state (chip_id) where state is null;
 
 -- Who was a party to a chip (owner, custodian, named buyer, named consignee, operator of its facility) and over which
 -- stream versions: an organisation sees events from_version .. to_version (both included; to_version null: a party
