@@ -16,7 +16,12 @@ internal static class AttestationInput
 {
     private const decimal MaxRoundTripMs = 60_000m;
 
-    public static AttestationFields Validate(string method, decimal? roundTripMs, string? landmarkId, OffsetDateTime occurredAt, Instant now, BusinessTimeOptions businessTime)
+    /// <summary>
+    /// <paramref name="occurredAt"/> is defaulted like every act's (the registry's now) when left out, except when the
+    /// attestation is signed: the signed bytes carry the time, so a signer states it (422 <c>incomplete_signature</c>).
+    /// </summary>
+    public static AttestationFields Validate(
+        string method, decimal? roundTripMs, string? landmarkId, OffsetDateTime? occurredAt, bool signed, Instant now, BusinessTimeOptions businessTime)
     {
         if (string.IsNullOrWhiteSpace(method) || method.Length > 64 || method.Any(char.IsControl))
         {
@@ -30,7 +35,14 @@ internal static class AttestationInput
         {
             Id(landmarkId, "landmarkId", "invalid_id");
         }
-        var at = occurredAt.ToInstant();
+        if (occurredAt is not { } stated)
+        {
+            return signed
+                ? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "incomplete_signature", "A signed attestation states its occurredAt.",
+                    "The signed bytes carry occurredAt, so the registry cannot default it.")
+                : new AttestationFields(method, now);
+        }
+        var at = stated.ToInstant();
         businessTime.Validate(at, now);
         return new AttestationFields(method, at);
     }

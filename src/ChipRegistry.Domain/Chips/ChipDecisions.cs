@@ -1,4 +1,5 @@
 using ChipRegistry.Domain.Common;
+using NodaTime.Text;
 using static ChipRegistry.Domain.Chips.ChipErrors;
 
 namespace ChipRegistry.Domain.Chips;
@@ -31,7 +32,7 @@ public static partial class ChipDecisions
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         if (command.ChipId != state.ChipId) throw new ArgumentException($"command for {command.ChipId} decided against {state.ChipId}", nameof(command));
-        return command switch
+        var decision = command switch
         {
             RegisterChip c => Register(c, state),
             OfferChipSale c => Offer(c, state),
@@ -55,6 +56,21 @@ public static partial class ChipDecisions
             VoidChipEvent => throw new ArgumentException("a void is decided against the chip's history", nameof(command)),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "no decision for this command"),
         };
+        return InBusinessOrder(decision, state);
+    }
+
+    /// <summary>
+    /// An act (anything the lifecycle accepts: a custodian's, an owner's, a named buyer's or consignee's, an operator's, an
+    /// agency's hold) dated before the chip's latest accepted act is refused: the state it was judged against is a later
+    /// state than the one the chip was in at that time, and folding it in stream order would make business time run
+    /// backwards. Observations are never refused: <see cref="Observe"/> keeps their stated time and marks them.
+    /// </summary>
+    private static Decision<IChipEvent> InBusinessOrder(Decision<IChipEvent> decision, ChipState s)
+    {
+        if (!decision.IsAccepted || s.LastActAt is not { } last) return decision;
+        if (decision.Events.FirstOrDefault(e => e is not ChipObserved && e.OccurredAt < last) is not { } early) return decision;
+        return Error(OccurredOutOfOrder,
+            $"occurredAt {InstantPattern.ExtendedIso.Format(early.OccurredAt)} precedes the chip's latest recorded act, at {InstantPattern.ExtendedIso.Format(last)}: an act is dated at or after it");
     }
 
     private static string Who(IChipCommand c) => c.Actor.OrganisationId;
@@ -87,9 +103,10 @@ public static partial class ChipDecisions
         return proceed();
     }
 
+    /// <summary>A report kept as evidence at the time it states, marked when that time precedes the chip's latest accepted act.</summary>
     private static Decision<IChipEvent> Observe(IChipCommand c, ChipState s, string kind, string conflict, ReportFacts facts) =>
         Accepted(new ChipObserved(c.EventId, s.ChipId, kind, conflict != ConflictCodes.None, conflict, facts.FacilityId, facts.Country,
-            facts.CounterpartyId, facts.Details, Who(c), c.At));
+            facts.CounterpartyId, facts.Details, Who(c), c.At, OutOfOrder: s.LastActAt is { } last && c.At < last));
 
     private static DomainError? NotInStock(ChipState s, string alreadyCode = ChipErrors.ChipDecommissioned) => s.Stage switch
     {

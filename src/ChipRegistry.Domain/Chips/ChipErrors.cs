@@ -46,6 +46,9 @@ public static class ChipErrors
     public const string VoidNotPermitted = "void_not_permitted";
     public const string VoidDependentsByOthers = "void_dependents_by_others";
 
+    /// <summary>An act dated before the chip's latest accepted act (<see cref="ChipState.LastActAt"/>).</summary>
+    public const string OccurredOutOfOrder = "occurred_out_of_order";
+
     public const string LotNotFound = "lot_not_found";
     public const string DuplicateChip = "duplicate_chip";
 
@@ -89,6 +92,7 @@ public static class ChipErrors
         [EventAlreadyVoided] = ErrorKind.Conflict,
         [VoidNotPermitted] = ErrorKind.Conflict,
         [VoidDependentsByOthers] = ErrorKind.Conflict,
+        [OccurredOutOfOrder] = ErrorKind.Invalid,
         [LotNotFound] = ErrorKind.NotFound,
         [DuplicateChip] = ErrorKind.Invalid,
     };

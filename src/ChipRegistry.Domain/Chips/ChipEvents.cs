@@ -40,8 +40,12 @@ public sealed record ChipShipped(
     LicenceCheckResult LicenceCheck, string LicenceRequirementCode, string LicenceCheckDetail, string? AssemblyId,
     string RecordedBy, Instant OccurredAt) : IChipEvent;
 
-/// <summary>The named consignee received the chip: it becomes the custodian.</summary>
-public sealed record ChipReceived(Guid EventId, string ChipId, Guid ShipmentEventId, string Country, string? AssemblyId, string RecordedBy, Instant OccurredAt) : IChipEvent;
+/// <summary>
+/// The named consignee received the chip: it becomes the custodian. <see cref="OtherCountry"/> marks a receipt in another
+/// country than the shipment's destination: kept (the consignee has the chip), and left to detection (location mismatch).
+/// </summary>
+public sealed record ChipReceived(
+    Guid EventId, string ChipId, Guid ShipmentEventId, string Country, string? AssemblyId, string RecordedBy, Instant OccurredAt, bool OtherCountry = false) : IChipEvent;
 
 public sealed record ChipInstalled(
     Guid EventId, string ChipId, string FacilityId, string OperatorId, string Country, string ClusterId, string Rack, string? AssemblyId,
@@ -74,10 +78,12 @@ public sealed record ChipUnpacked(Guid EventId, string ChipId, string AssemblyId
 /// A report about the chip that the lifecycle does not accept as a custodian's act (a receipt by an unexpected
 /// party, an installation or attestation elsewhere, anything after destruction): kept as evidence, never rejected.
 /// <see cref="Kind"/> names what was reported (the command's stored name), <see cref="ConflictCode"/> why it conflicts.
+/// It keeps the time its reporter states (evidence); <see cref="OutOfOrder"/> marks one dated before the chip's latest
+/// accepted act at the time it was recorded.
 /// </summary>
 public sealed record ChipObserved(
     Guid EventId, string ChipId, string Kind, bool Conflicting, string ConflictCode, string? FacilityId, string? Country,
-    string? CounterpartyId, string Details, string RecordedBy, Instant OccurredAt) : IChipEvent;
+    string? CounterpartyId, string Details, string RecordedBy, Instant OccurredAt, bool OutOfOrder = false) : IChipEvent;
 
 public sealed record ChipHoldPlaced(Guid EventId, string ChipId, string Reason, string? LotId, string RecordedBy, Instant OccurredAt) : IChipEvent;
 

@@ -66,7 +66,8 @@ public sealed record ChipState(
     int ConflictingObservations,
     Guid? FabricationEventId,
     Guid? LastOwnershipEventId,
-    Guid? LastCustodyEventId)
+    Guid? LastCustodyEventId,
+    Instant? LastActAt = null)
 {
     public static ChipState Initial(string chipId) => new(
         chipId, 0, ChipStage.Unregistered, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0, 0,
@@ -89,7 +90,8 @@ public sealed record ChipState(
         ArgumentNullException.ThrowIfNull(e);
         if (e.ChipId != state.ChipId) throw new InvalidOperationException($"event for {e.ChipId} applied to {state.ChipId}");
         if (e is ChipEventVoided) throw new InvalidOperationException("a void re-folds the chip's history: evolve a ChipHistory");
-        return Apply(state, e) with { Version = state.Version + 1 };
+        var next = Apply(state, e) with { Version = state.Version + 1 };
+        return e is ChipObserved ? next : next with { LastActAt = Max(state.LastActAt, e.OccurredAt) };
     }
 
     /// <summary>
@@ -110,6 +112,8 @@ public sealed record ChipState(
             _ => null,
         };
     }
+
+    private static Instant Max(Instant? last, Instant at) => last is { } l && l > at ? l : at;
 
     /// <summary>Applies one non-voided event.</summary>
     private static ChipState Apply(ChipState s, IChipEvent e) => e switch

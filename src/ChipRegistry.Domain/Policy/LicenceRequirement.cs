@@ -72,13 +72,46 @@ public static class LicenceRequirement
         return Evaluate(new LicenceQuestion(model, destination, party, date));
     }
 
+    /// <summary>
+    /// The Part 746 embargoes first (they apply whatever the chip's class), then the advanced-computing rules, then the
+    /// individual notice of 2022-08-26 for what those rules leave unlicensed.
+    /// </summary>
     public static LicenceAnswer Evaluate(LicenceQuestion q)
     {
         if (!Countries.IsAlpha2(q.Destination)) throw new ArgumentException($"'{q.Destination}' is not an ISO alpha-2 code", nameof(q));
+        if (Embargo(q) is { } embargoed) return embargoed;
+        var answer = AdvancedComputing(q);
+        return answer.Verdict == LicenceVerdict.NotRequired && Notice2022Reaches(q) ? Notice2022(q) : answer;
+    }
+
+    private static LicenceAnswer? Embargo(LicenceQuestion q)
+    {
+        var destination = Countries.AsTreatedByEar(q.Destination);
+        if (RuleCalendar.Embargoes.FirstOrDefault(r => r.InForceOn(q.Date) && r.Destinations.Contains(destination)) is not { } rule) return null;
+        var notice = Notice2022Reaches(q) ? $"; also the individual notice of {RuleCalendar.IndividualNotice2022.EffectiveFrom:yyyy-MM-dd} for {q.Model.Name}" : "";
+        return new(LicenceVerdict.Required, rule.Id, null, LicenceExceptionPath.None, ReviewPolicy.Unspecified, null, "embargo_part_746",
+            $"{rule.Citation}, in force from {rule.EffectiveFrom:yyyy-MM-dd}: destination {q.Destination}: {rule.Changed}{notice}");
+    }
+
+    private static bool Notice2022Reaches(LicenceQuestion q)
+    {
+        var notice = RuleCalendar.IndividualNotice2022;
+        return notice.InForceOn(q.Date) && notice.Models.Contains(q.Model.ModelId) && notice.Destinations.Contains(q.Destination);
+    }
+
+    private static LicenceAnswer Notice2022(LicenceQuestion q)
+    {
+        var notice = RuleCalendar.IndividualNotice2022;
+        return new(LicenceVerdict.Required, notice.Id, null, LicenceExceptionPath.None, ReviewPolicy.Unspecified, null, "individual_notice",
+            $"individual notice of {notice.EffectiveFrom:yyyy-MM-dd}: {q.Model.Name} to {q.Destination} ({notice.Changed})");
+    }
+
+    private static LicenceAnswer AdvancedComputing(LicenceQuestion q)
+    {
         if (q.Date < RuleCalendar.Rule2022.EffectiveFrom)
         {
             return new(LicenceVerdict.NotRequired, "none", null, LicenceExceptionPath.None, ReviewPolicy.NotApplicable, null,
-                "before_advanced_computing_rules", $"no advanced-computing rule before {RuleCalendar.Rule2022.EffectiveFrom:yyyy-MM-dd}");
+                "before_advanced_computing_rules", $"no advanced-computing rule before {RuleCalendar.Rule2022.EffectiveFrom:yyyy-MM-dd} reaches {q.Model.Name} to {q.Destination}");
         }
 
         var notice2023 = RuleCalendar.IndividualNotice2023.InForceOn(q.Date) && RuleCalendar.IndividualNotice2023.Models.Contains(q.Model.ModelId);

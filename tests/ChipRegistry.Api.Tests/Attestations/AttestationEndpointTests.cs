@@ -86,6 +86,7 @@ public sealed class AttestationEndpointTests(ApiFixture host) : IClassFixture<Ap
     public async Task the_openssl_vector_verifies_through_the_endpoint_and_a_flipped_byte_does_not()
     {
         var vector = OpensslVector.Load();
+        world.ArrangedFrom = Instant.FromUtc(2026, 11, 1, 0, 0); // installed before the vector's signed time
         var (token, _) = await InstalledAsync("op-vector", "fac-vector", "c1", "vector:0001");
         await RegisterKeyAsync(token, "vector-key", vector.PublicKeyPem);
         await world.PlantNonceAsync("vector-nonce-0001", "op-vector", SystemClock.Instance.GetCurrentInstant() + Duration.FromMinutes(10));
@@ -98,6 +99,20 @@ public sealed class AttestationEndpointTests(ApiFixture host) : IClassFixture<Ap
 
         Assert.Equal("invalid", await SignatureOfAsync(forged));
         Assert.Equal("valid", await SignatureOfAsync(genuine));
+    }
+
+    /// <summary>occurredAt is defaulted like every act's; a signed attestation states it, since its signed bytes carry it.</summary>
+    [Fact]
+    public async Task an_attestation_without_occurred_at_is_dated_now_unless_signed()
+    {
+        var (token, _) = await InstalledAsync("op-untimed", "fac-untimed", "c1", "untimed:1");
+
+        var unsigned = await AttestAsync(token, "untimed:1", new { facilityId = "fac-untimed", method = "rtt" });
+        var signed = await AttestAsync(token, "untimed:1", new { facilityId = "fac-untimed", method = "rtt", keyId = "k1", signature = "MEUCIQ==" });
+
+        Assert.Equal("unsigned", await SignatureOfAsync(unsigned));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, signed.StatusCode);
+        Assert.Equal("incomplete_signature", await ApiFixture.ProblemCodeAsync(signed));
     }
 
     [Fact]

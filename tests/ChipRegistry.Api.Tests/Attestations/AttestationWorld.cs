@@ -25,8 +25,14 @@ public sealed class AttestationWorld(ApiFixture host)
     private static readonly Actor Manufacturer = new(ManufacturerId, OrganisationKind.Manufacturer);
     private long tick;
 
-    /// <summary>Business times for the arranged history: an hour ago onwards, one second apart, so every step follows the last.</summary>
-    private Instant Next() => SystemClock.Instance.GetCurrentInstant() - Duration.FromHours(1) + Duration.FromSeconds(Interlocked.Increment(ref tick));
+    /// <summary>
+    /// Where the arranged history starts (default: an hour ago). A test attesting at a fixed past time (a signed vector)
+    /// arranges its chip before that time, since no act may be dated before the chip's latest one.
+    /// </summary>
+    public Instant? ArrangedFrom { get; set; }
+
+    /// <summary>Business times for the arranged history: from <see cref="ArrangedFrom"/> onwards, one second apart, so every step follows the last.</summary>
+    private Instant Next() => (ArrangedFrom ?? SystemClock.Instance.GetCurrentInstant() - Duration.FromHours(1)) + Duration.FromSeconds(Interlocked.Increment(ref tick));
 
     public async Task<string> OperatorKeyAsync(string operatorId) => (await host.OrganisationKeyAsync(operatorId, OrganisationKind.Operator)).Token;
 

@@ -28,7 +28,11 @@ public sealed class ChipArranger(ApiFixture host)
 
     public RegistryReads Reads => host.Services.GetRequiredService<RegistryReads>();
 
-    public static Instant Now => SystemClock.Instance.GetCurrentInstant() - Duration.FromMinutes(1);
+    /// <summary>
+    /// The business time of arranged acts: ten minutes ago, so a request the test dates "a minute ago" before arranging
+    /// still follows the arranged history (no act may be dated before the chip's latest one).
+    /// </summary>
+    public static Instant Now => SystemClock.Instance.GetCurrentInstant() - Duration.FromMinutes(10);
 
     public static string FreshId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 

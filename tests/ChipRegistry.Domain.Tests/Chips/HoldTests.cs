@@ -75,7 +75,8 @@ public class LotHoldTests
     public void a_lot_hold_skips_chips_already_held()
     {
         var held = ChipWorld.InStock("nvidia:2").Then(new PlaceChipHold(ChipWorld.Id(), "nvidia:2", "x", ChipWorld.Bis, ChipWorld.Next()));
-        var d = ChipBatch.HoldLot(ChipWorld.Id(), "lot-1", "recall", ChipWorld.Bis, ChipWorld.Next(), [ChipWorld.InStock("nvidia:1"), held]);
+        var other = ChipWorld.InStock("nvidia:1");
+        var d = ChipBatch.HoldLot(ChipWorld.Id(), "lot-1", "recall", ChipWorld.Bis, ChipWorld.Next(), [other, held]);
         Assert.Equal(["nvidia:1"], d.Events.Select(s => s.Stream.Id));
         Assert.Equal("lot_not_found", ChipBatch.HoldLot(ChipWorld.Id(), "lot-9", "recall", ChipWorld.Bis, ChipWorld.Next(), [held]).Error?.Code);
     }

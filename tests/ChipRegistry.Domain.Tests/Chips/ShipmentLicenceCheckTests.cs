@@ -6,7 +6,7 @@ using static ChipRegistry.Domain.Tests.Chips.ChipWorld;
 
 namespace ChipRegistry.Domain.Tests.Chips;
 
-/// <summary>Every licence-check result, recorded on a real shipment decision (H100 from TW, shipped 2024-06-01).</summary>
+/// <summary>Every licence-check result, recorded on a real shipment decision (H100 from TW, shipped 2024-06-01, after its fabrication).</summary>
 public class ShipmentLicenceCheckTests
 {
     private static readonly Licence UaeLicence = new("l1", "D1234567", "mfr", "cons", "user", "AE", [CatalogSeed.H100Sxm.ModelId], 10,
@@ -16,7 +16,7 @@ public class ShipmentLicenceCheckTests
     {
         var s = InStock();
         var context = new ShipmentContext(model ?? CatalogSeed.H100Sxm, Party(consignee, country), Party("user", country), licence, null, already);
-        var d = ChipDecisions.Decide(new ShipChip(Id(), ChipId, country, consignee, "user", consignee, consignee, "payer", licence?.Number, context, Mfr, T0), s);
+        var d = ChipDecisions.Decide(new ShipChip(Id(), ChipId, country, consignee, "user", consignee, consignee, "payer", licence?.Number, context, Mfr, Next()), s);
         Assert.True(d.IsAccepted, d.ToString());
         return Assert.IsType<ChipShipped>(Assert.Single(d.Events));
     }
@@ -54,7 +54,7 @@ public class ShipmentLicenceCheckTests
     {
         var s = InStock();
         var context = new ShipmentContext(CatalogSeed.H100Sxm, Party("cons", "DE"), new ChipRegistry.Domain.Organisations.PartyJurisdiction("user", "DE", "parent", "CN"), null, null, 0);
-        var d = ChipDecisions.Decide(new ShipChip(Id(), ChipId, "DE", "cons", "user", "cons", "cons", "payer", null, context, Mfr, T0), s);
+        var d = ChipDecisions.Decide(new ShipChip(Id(), ChipId, "DE", "cons", "user", "cons", "cons", "payer", null, context, Mfr, Next()), s);
         var shipped = Assert.IsType<ChipShipped>(Assert.Single(d.Events));
         Assert.Equal((LicenceCheckResult.Missing, "d5_parent"), (shipped.LicenceCheck, shipped.LicenceRequirementCode));
     }
@@ -64,6 +64,6 @@ public class ShipmentLicenceCheckTests
     {
         var s = InStock();
         var context = new ShipmentContext(CatalogSeed.H20, Party("cons", "DE"), Party("user", "DE"), null, null, 0);
-        Assert.Equal("model_spec_mismatch", ChipDecisions.Decide(new ShipChip(Id(), ChipId, "DE", "cons", "user", "cons", "cons", "payer", null, context, Mfr, T0), s).Error?.Code);
+        Assert.Equal("model_spec_mismatch", ChipDecisions.Decide(new ShipChip(Id(), ChipId, "DE", "cons", "user", "cons", "cons", "payer", null, context, Mfr, Next()), s).Error?.Code);
     }
 }

@@ -24,6 +24,12 @@ public class LicenceTableTests
     private const ReviewPolicy Unstated = ReviewPolicy.Unspecified;
 
     public static TheoryData<Row> Rows => new(
+        // Chinese firm, 2022-09-01: individual notice of 2022-08-26
+        new Row("2022-09-01", "H100 SXM", "CN", "CN", "CN", Yes, None, Unstated, "individual_notice_2022_08_26", "individual_notice", "individual notice of 2022-08-26"),
+        // Russian firm, 2022-09-15: individual notice of 2022-08-26; Part 746 (every CCL item since 2022-04-08)
+        new Row("2022-09-15", "A100 SXM", "RU", "RU", "RU", Yes, None, Unstated, "sanctions_every_ccl_item_2022_04_08", "embargo_part_746", "also the individual notice of 2022-08-26"),
+        // Iranian firm: Part 746 embargo
+        new Row("2024-06-01", "H100 SXM", "IR", "IR", "IR", Yes, None, Unstated, "embargo_iran", "embargo_part_746", "15 CFR 746.7"),
         // German firm: A:5 destination, no D:5 parent
         new Row("2024-06-01", "H100 SXM", "DE", "DE", "DE", No, None, NoReview, "rule_2023_11_17", "destination_not_restricted", "A:5"),
         // Chinese firm: D:5 destination (2023 rule)

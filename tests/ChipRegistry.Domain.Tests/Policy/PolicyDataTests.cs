@@ -76,8 +76,12 @@ public class PolicyDataTests
     }
 
     [Fact]
-    public void nothing_is_required_before_the_2022_rule() =>
-        Assert.Equal("before_advanced_computing_rules", Ask(CatalogSeed.H100Sxm, "CN", "CN", "CN", new LocalDate(2022, 10, 6)).ReasonCode);
+    public void nothing_is_required_before_the_2022_rule_but_the_individual_notice()
+    {
+        Assert.Equal("before_advanced_computing_rules", Ask(CatalogSeed.H100Sxm, "CN", "CN", "CN", new LocalDate(2022, 8, 25)).ReasonCode);
+        Assert.Equal("before_advanced_computing_rules", Ask(CatalogSeed.A800Sxm, "CN", "CN", "CN", new LocalDate(2022, 10, 6)).ReasonCode);
+        Assert.Equal("individual_notice_2022_08_26", Ask(CatalogSeed.H100Sxm, "CN", "CN", "CN", new LocalDate(2022, 10, 6)).RuleId);
+    }
 
     [Fact]
     public void the_diffusion_rule_never_applies()

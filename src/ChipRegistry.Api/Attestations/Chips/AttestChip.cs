@@ -15,7 +15,7 @@ namespace ChipRegistry.Api.Attestations.Chips;
 
 /// <summary>One chip's location, attested by the operator of the facility it is installed in.</summary>
 public sealed record ChipAttestationRequest(
-    string FacilityId, string Method, OffsetDateTime OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
+    string FacilityId, string Method, OffsetDateTime? OccurredAt = null, decimal? RoundTripMs = null, string? LandmarkId = null,
     string? Nonce = null, string? KeyId = null, string? Signature = null);
 
 public sealed record ChipAttestationResponse(string ChipId, Guid EventId, string FacilityId, string Signature, long Version);
@@ -35,7 +35,7 @@ internal static class AttestChip
             var actor = context.User.Actor();
             var now = clock.GetCurrentInstant();
             AttestationInput.Id(body.FacilityId, "facilityId", "invalid_id");
-            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, now, businessTime.Value);
+            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, body.Signature is not null, now, businessTime.Value);
             var input = AttestationInput.Signature(body.Nonce, body.KeyId, body.Signature);
             var expectedVersion = IfMatch.ExpectedVersion(context.Request);
 

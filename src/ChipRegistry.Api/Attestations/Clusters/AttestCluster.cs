@@ -12,7 +12,7 @@ namespace ChipRegistry.Api.Attestations.Clusters;
 
 /// <summary>Every chip installed in one cluster, attested at once; the facility and cluster come from the path.</summary>
 public sealed record ClusterAttestationRequest(
-    string Method, OffsetDateTime OccurredAt, decimal? RoundTripMs = null, string? LandmarkId = null,
+    string Method, OffsetDateTime? OccurredAt = null, decimal? RoundTripMs = null, string? LandmarkId = null,
     string? Nonce = null, string? KeyId = null, string? Signature = null);
 
 public sealed record AttestedChip(string ChipId, Guid EventId, long Version);
@@ -36,7 +36,7 @@ internal static class AttestCluster
             var body = await context.Request.ReadAsync<ClusterAttestationRequest>(cancellationToken);
             var actor = context.User.Actor();
             var now = clock.GetCurrentInstant();
-            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, now, businessTime.Value);
+            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, body.Signature is not null, now, businessTime.Value);
             var input = AttestationInput.Signature(body.Nonce, body.KeyId, body.Signature);
 
             // Another operator's facility answers exactly as an unknown one.

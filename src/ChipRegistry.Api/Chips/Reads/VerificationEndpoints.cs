@@ -10,8 +10,11 @@ namespace ChipRegistry.Api.Chips.Reads;
 
 public sealed record VerificationRequest(string Serial, string OrganisationId);
 
-/// <summary><see cref="ModelId"/> only when registered; never who does hold the chip.</summary>
-public sealed record VerificationResponse(bool Registered, string? ModelId, bool OrganisationIsCurrentHolder);
+/// <summary>
+/// <see cref="ModelId"/> only when registered; never who does hold the chip. <see cref="RegistrationVoided"/>: the serial
+/// was registered and its fabrication voided: it is no chip now, and it is not registered again (a serial is registered once).
+/// </summary>
+public sealed record VerificationResponse(bool Registered, string? ModelId, bool OrganisationIsCurrentHolder, bool RegistrationVoided = false);
 
 /// <summary>
 /// Verification, as product verification works in pharmaceutical serialisation: a party about to take a chip asks
@@ -40,17 +43,20 @@ public static class VerificationEndpoints
             }
             var state = (await reads.LoadChipAsync(body.Serial, cancellationToken)).State;
             var registered = state.Stage != ChipStage.Unregistered;
+            // A stream without a valid fabrication: every registration of the serial was voided (reports about serials
+            // nobody registered are kept apart, so they never give a serial a stream of its own).
+            var voided = !registered && state.Version > 0;
             // The holder is whoever owns it or physically has it: either may rightly hand it on or be asked about it.
             var holds = registered && (state.OwnerId == body.OrganisationId || state.CustodianId == body.OrganisationId);
             await log.RecordAsync(request.HttpContext.User, ChipReadEndpoint.Verification, body.Serial, null,
                 new VerificationOutcome(body.OrganisationId, registered, holds), cancellationToken);
-            return TypedResults.Ok(new VerificationResponse(registered, registered ? state.ModelId : null, holds));
+            return TypedResults.Ok(new VerificationResponse(registered, registered ? state.ModelId : null, holds, voided));
         })
         .Accepts<VerificationRequest>("application/json")
         .WithTags("Chips").WithName("VerifyChip")
         .RequireAuthorization()
         .RequireRateLimiting(RateLimits.VerificationPolicy)
-        .WithSummary("Is this serial registered, of which model, and does this organisation hold it now? Never says who does. Rate-limited per key and logged.")
+        .WithSummary("Is this serial registered, of which model, and does this organisation hold it now? Never says who does. A serial whose registration was voided answers registered false, registrationVoided true: it is not registered again. Rate-limited per key and logged.")
         .WithRequestExample(new VerificationRequest("nvidia:1652223004561", "dist-1"))
         .WithResponseExample(StatusCodes.Status200OK, new VerificationResponse(true, "nvidia-h100-sxm", false))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,

@@ -47,7 +47,7 @@ public sealed class VerificationTests(ApiFixture host) : IClassFixture<ApiFixtur
             var text = wrong.RootElement.GetRawText();
             Assert.DoesNotContain(maker.OrganisationId, text, StringComparison.Ordinal);
             Assert.DoesNotContain(buyer.OrganisationId, text, StringComparison.Ordinal);
-            Assert.Equal(["registered", "modelId", "organisationIsCurrentHolder"], wrong.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["registered", "modelId", "organisationIsCurrentHolder", "registrationVoided"], wrong.RootElement.EnumerateObject().Select(p => p.Name));
         }
         using (var none = await VerifyAsync(asker.Token, unknown, maker.OrganisationId))
         {
