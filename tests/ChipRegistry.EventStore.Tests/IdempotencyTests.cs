@@ -141,6 +141,36 @@ public sealed class IdempotencyTests(StoreFixture fixture) : IClassFixture<Store
     }
 
     [Fact]
+    public async Task an_append_held_for_its_response_commits_with_it_or_not_at_all()
+    {
+        var store = await fixture.StartStoreAsync();
+        var hash = Hash("POST /things/thing-9/moves");
+        var response = new StoredResponse(201, Encoding.UTF8.GetBytes("""{"version":1}"""),
+            new Dictionary<string, string> { ["Content-Type"] = "application/json; charset=utf-8", ["ETag"] = "\"1\"" });
+        var append = new StreamAppend("thing-9", ExpectedVersion.Any, TestEvents.Moved("x"));
+
+        await using (var abandoned = new ResponseCommit())
+        {
+            await store.AppendAsync(append, Keyed("idem-9") with { RequestHash = hash, ResponseCommit = abandoned }, Cancel);
+            Assert.True(abandoned.HoldsAppend);
+        }
+        var afterAbandoned = await fixture.CountAsync(store, "events");
+        var keptAfterAbandoned = await store.FindResponseAsync("org-1", "idem-9", hash, Cancel);
+
+        await using var commit = new ResponseCommit();
+        await store.AppendAsync(append, Keyed("idem-9") with { RequestHash = hash, ResponseCommit = commit }, Cancel);
+        var whileHeld = await fixture.CountAsync(store, "events");
+        await commit.CommitAsync(response, Cancel);
+
+        Assert.Equal(0L, afterAbandoned);
+        Assert.Null(keptAfterAbandoned);
+        Assert.Equal(0L, whileHeld);
+        Assert.Equal(1L, await fixture.CountAsync(store, "events"));
+        Assert.Equal(response, await store.FindResponseAsync("org-1", "idem-9", hash, Cancel));
+        Assert.False(commit.HoldsAppend);
+    }
+
+    [Fact]
     public async Task an_expired_key_is_forgotten_and_can_be_used_again()
     {
         var store = await fixture.StartStoreAsync();

@@ -20,8 +20,8 @@ public static class InstallAssemblyEndpoint
             await reads.LoadHeldAssemblyAsync(assemblyId, context.User, cancellationToken);
             var facility = await reads.LoadVisibleAsync(body.FacilityId, context.User, cancellationToken);
             var command = new InstallAssembly(Guid.CreateVersion7(), assemblyId, facility, body.ClusterId, body.Rack, context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(AssemblyResponse.From((await reads.LoadAssemblyAsync(assemblyId, cancellationToken)).State!));
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
         })
         .RequireAuthorization(policy => policy.RequireRole(FacilityEndpoints.OperatorRole))
         .Accepts<InstallAssemblyRequest>("application/json").WithName("InstallAssembly")

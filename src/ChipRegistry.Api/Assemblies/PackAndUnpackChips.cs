@@ -20,8 +20,8 @@ public static class PackAndUnpackChipsEndpoints
         {
             var (body, at) = await ReadAsync(assemblyId, context, reads, cancellationToken);
             var command = new PackChipsIntoAssembly(Guid.CreateVersion7(), assemblyId, body.ChipIds, context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(AssemblyResponse.From((await reads.LoadAssemblyAsync(assemblyId, cancellationToken)).State!));
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
         }), "PackChipsIntoAssembly", "Pack chips the caller holds into an assembly it holds (integrator, manufacturer).");
 
     public static RouteHandlerBuilder MapUnpackChips(this RouteGroupBuilder group) =>
@@ -29,8 +29,8 @@ public static class PackAndUnpackChipsEndpoints
         {
             var (body, at) = await ReadAsync(assemblyId, context, reads, cancellationToken);
             var command = new UnpackChipsFromAssembly(Guid.CreateVersion7(), assemblyId, body.ChipIds, context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(AssemblyResponse.From((await reads.LoadAssemblyAsync(assemblyId, cancellationToken)).State!));
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
         }), "UnpackChipsFromAssembly", "Take chips out of an assembly the caller holds (integrator, manufacturer).");
 
     private static async Task<(AssemblyChipsRequest Body, NodaTime.Instant At)> ReadAsync(string assemblyId, HttpContext context, RegistryReads reads, CancellationToken cancellationToken)

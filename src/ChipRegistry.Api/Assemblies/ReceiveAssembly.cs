@@ -19,8 +19,8 @@ public static class ReceiveAssemblyEndpoint
             var at = context.BusinessTime(body.OccurredAt);
             await reads.LoadHeldAssemblyAsync(assemblyId, context.User, cancellationToken);
             var command = new ReceiveAssembly(Guid.CreateVersion7(), assemblyId, body.Country, context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(AssemblyResponse.From((await reads.LoadAssemblyAsync(assemblyId, cancellationToken)).State!));
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
         })
         .RequireAuthorization(policy => policy.RequireRole(AssemblyEndpoints.HolderRoles))
         .Accepts<ReceiveAssemblyRequest>("application/json").WithName("ReceiveAssembly")

@@ -14,7 +14,7 @@ public sealed record RegisterAssemblyRequest(string AssemblyId, string Kind, str
 public static class RegisterAssemblyEndpoint
 {
     public static RouteHandlerBuilder MapRegisterAssembly(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<AssemblyResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<AssemblyResponse>> (HttpContext context, CommandPipeline commands, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterAssemblyRequest>(cancellationToken);
             RequestFields.NewId(body.AssemblyId, "assemblyId", "invalid_assembly");
@@ -25,8 +25,8 @@ public static class RegisterAssemblyEndpoint
                 _ => throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_assembly_kind", "The assembly kind is not one the registry knows.", "Use server or board."),
             };
             var command = new RegisterAssembly(body.AssemblyId, kind, body.Serial, body.Country, context.User.Actor(), context.BusinessTime(body.OccurredAt));
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var assembly = (await reads.LoadAssemblyAsync(body.AssemblyId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var assembly = written.AssemblyAfter(body.AssemblyId);
             return TypedResults.Created((string?)null, AssemblyResponse.From(assembly));
         })
         .RequireAuthorization(policy => policy.RequireRole(AssemblyEndpoints.BuilderRoles))

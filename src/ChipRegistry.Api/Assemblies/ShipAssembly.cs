@@ -45,8 +45,8 @@ public static class ShipAssemblyEndpoint
             var alreadyShipped = number is null ? 0 : await reads.CountShippedUnderLicenceAsync(number, cancellationToken);
             var command = new ShipAssembly(Guid.CreateVersion7(), assemblyId, body.DestinationCountry, body.ConsigneeId, body.EndUserId, body.BillToId, body.ShipToId, body.PayerId,
                 number, await ModelsOfAsync(reads, assembly, at, cancellationToken), consignee, endUser, licence, notification, alreadyShipped, context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(AssemblyResponse.From((await reads.LoadAssemblyAsync(assemblyId, cancellationToken)).State!));
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
         })
         .RequireAuthorization(policy => policy.RequireRole(AssemblyEndpoints.HolderRoles))
         .Accepts<ShipAssemblyRequest>("application/json").WithName("ShipAssembly")

@@ -29,13 +29,13 @@ public sealed record RegisterModelRequest(
 public static class RegisterModelEndpoint
 {
     public static RouteHandlerBuilder MapRegisterModel(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<ModelResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<ModelResponse>> (HttpContext context, CommandPipeline commands, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterModelRequest>(cancellationToken);
             RequestFields.NewId(body.ModelId, "modelId", "invalid_spec");
             var command = new RegisterAcceleratorModel(body.ToSpec(), context.User.Actor(), context.BusinessTime(body.OccurredAt));
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var model = (await reads.LoadModelAsync(body.ModelId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var model = written.ModelAfter(body.ModelId);
             return TypedResults.Created($"/api/v1/models/{Uri.EscapeDataString(model.ModelId)}", ModelResponse.From(model));
         })
         .RequireAuthorization(policy => policy.RequireRole(Callers.Callers.RoleOf(OrganisationKind.Manufacturer)))

@@ -17,8 +17,8 @@ public static class DeclareFacilityPowerEndpoint
             var body = await context.Request.ReadAsync<DeclareFacilityPowerRequest>(cancellationToken);
             await reads.LoadVisibleAsync(facilityId, context.User, cancellationToken);
             var command = new DeclareFacilityPower(facilityId, body.DeclaredPowerMw, context.User.Actor(), context.BusinessTime(body.OccurredAt));
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(FacilityResponse.From((await reads.LoadFacilityAsync(facilityId, cancellationToken)).State!));
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            return TypedResults.Ok(FacilityResponse.From(written.FacilityAfter(facilityId)));
         })
         .RequireAuthorization(policy => policy.RequireRole(FacilityEndpoints.OperatorRole))
         .Accepts<DeclareFacilityPowerRequest>("application/json").WithName("DeclareFacilityPower")

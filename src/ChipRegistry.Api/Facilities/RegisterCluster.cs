@@ -18,8 +18,8 @@ public static class RegisterClusterEndpoint
             RequestFields.NewId(body.ClusterId, "clusterId", "invalid_cluster");
             await reads.LoadVisibleAsync(facilityId, context.User, cancellationToken);
             var command = new RegisterCluster(facilityId, body.ClusterId, body.Name, context.User.Actor(), context.BusinessTime(body.OccurredAt));
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var facility = (await reads.LoadFacilityAsync(facilityId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var facility = written.FacilityAfter(facilityId);
             return TypedResults.Created($"/api/v1/facilities/{Uri.EscapeDataString(facilityId)}", FacilityResponse.From(facility));
         })
         .RequireAuthorization(policy => policy.RequireRole(FacilityEndpoints.OperatorRole))

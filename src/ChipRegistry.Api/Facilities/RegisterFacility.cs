@@ -13,7 +13,7 @@ public sealed record RegisterFacilityRequest(
 public static class RegisterFacilityEndpoint
 {
     public static RouteHandlerBuilder MapRegisterFacility(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<FacilityResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<FacilityResponse>> (HttpContext context, CommandPipeline commands, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterFacilityRequest>(cancellationToken);
             RequestFields.NewId(body.FacilityId, "facilityId", "invalid_facility");
@@ -23,8 +23,8 @@ public static class RegisterFacilityEndpoint
             }
             var command = new RegisterFacility(body.FacilityId, body.Name, body.Country, body.Latitude, body.Longitude, body.DeclaredPowerMw,
                 context.User.Actor(), context.BusinessTime(body.OccurredAt));
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var facility = (await reads.LoadFacilityAsync(body.FacilityId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var facility = written.FacilityAfter(body.FacilityId);
             return TypedResults.Created($"/api/v1/facilities/{Uri.EscapeDataString(facility.Id)}", FacilityResponse.From(facility));
         })
         .RequireAuthorization(policy => policy.RequireRole(FacilityEndpoints.OperatorRole))

@@ -3,18 +3,28 @@ using System.Text;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Api.Problems;
 using ChipRegistry.EventStore;
+using Microsoft.Net.Http.Headers;
 using Npgsql;
 
 namespace ChipRegistry.Api.Idempotency;
 
-/// <summary>What a handler needs to make its appends idempotent under the caller's Idempotency-Key.</summary>
-public sealed record IdempotencyRequest(string Organisation, string Key, byte[] RequestHash);
+/// <summary>
+/// What a handler needs to make its append idempotent under the caller's Idempotency-Key: the key, the request's hash,
+/// and the <see cref="EventStore.ResponseCommit"/> its append hands its transaction to, so the response is committed
+/// with the events.
+/// </summary>
+public sealed record IdempotencyRequest(string Organisation, string Key, byte[] RequestHash, ResponseCommit ResponseCommit);
 
 /// <summary>
-/// <c>Idempotency-Key</c> on POST: the first successful response is kept 30 days under (organisation, key)
-/// with a hash of the request, and replayed to a retry; another request under the same key is 422
-/// <c>idempotency_key_reused</c>; a failed request keeps nothing, so the key stays free. A concurrent
-/// duplicate waits for the first on a transaction-free advisory lock keyed by (schema, organisation, key).
+/// <c>Idempotency-Key</c> on POST: the first successful response (status, <c>Content-Type</c>, <c>ETag</c>,
+/// <c>Location</c> and body bytes) is kept 30 days under (organisation, key) with a hash of the request, and replayed to
+/// a retry byte for byte; another request under the same key is 422 <c>idempotency_key_reused</c>; a failed request
+/// keeps nothing, so the key stays free. A request that appends commits its events and its response in one
+/// transaction: the append waits (<see cref="ResponseCommit"/>) until the response is written into a buffer, the
+/// response is stored beside the events, the transaction commits, and only then is the response sent. A process that
+/// dies after that commit has kept what a retry gets; one that dies before it has kept nothing. A request that appends
+/// nothing keeps its response after the handler. A concurrent duplicate waits for the first on a transaction-free
+/// advisory lock keyed by (schema, organisation, key).
 /// </summary>
 public static class IdempotencyKeys
 {
@@ -64,24 +74,40 @@ public static class IdempotencyKeys
             if (replay is not null)
             {
                 context.Response.StatusCode = replay.Status;
-                context.Response.ContentType = "application/json";
+                foreach (var (name, value) in replay.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+                // Responses kept before migration 0003 kept no headers; they were all JSON.
+                context.Response.ContentType ??= "application/json";
                 context.Response.Headers["Idempotent-Replayed"] = "true";
-                await context.Response.WriteAsync(replay.Body, context.RequestAborted);
+                await context.Response.Body.WriteAsync(replay.Body, context.RequestAborted);
                 return;
             }
 
-            context.Features.Set(new IdempotencyRequest(organisation, key, hash));
+            // Rolls back an append still waiting here when the request fails: a failed request keeps nothing.
+            await using var commit = new ResponseCommit();
+            context.Features.Set(new IdempotencyRequest(organisation, key, hash, commit));
             var original = context.Response.Body;
             using var captured = new MemoryStream();
             context.Response.Body = captured;
+            StoredResponse? kept = null;
             try
             {
                 await next(context);
                 if (context.Response.StatusCode is >= 200 and < 300)
                 {
+                    kept = Kept(context.Response, captured.ToArray());
                     try
                     {
-                        await store.SaveResponseAsync(organisation, key, hash, new StoredResponse(context.Response.StatusCode, Encoding.UTF8.GetString(captured.ToArray())), context.RequestAborted);
+                        if (commit.HoldsAppend)
+                        {
+                            await commit.CommitAsync(kept, context.RequestAborted);
+                        }
+                        else
+                        {
+                            await store.SaveResponseAsync(organisation, key, hash, kept, context.RequestAborted);
+                        }
                     }
                     catch (IdempotencyKeyReusedException)
                     {
@@ -93,6 +119,10 @@ public static class IdempotencyKeys
             {
                 context.Response.Body = original;
             }
+            if (kept is not null && context.RequestServices.GetService<IIdempotentResponseKept>() is { } observer)
+            {
+                await observer.KeptAsync(context, kept);
+            }
             captured.Position = 0;
             await captured.CopyToAsync(original, context.RequestAborted);
         }
@@ -103,6 +133,22 @@ public static class IdempotencyKeys
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     });
+
+    /// <summary>The headers a replay repeats, as the handler set them.</summary>
+    private static readonly string[] KeptHeaders = [HeaderNames.ContentType, HeaderNames.ETag, HeaderNames.Location];
+
+    private static StoredResponse Kept(HttpResponse response, byte[] body)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in KeptHeaders)
+        {
+            if (response.Headers.TryGetValue(name, out var value) && value.Count > 0)
+            {
+                headers[name] = value.ToString();
+            }
+        }
+        return new StoredResponse(response.StatusCode, body, headers);
+    }
 
     private static byte[] Hash(string method, string pathAndQuery, byte[] body)
     {

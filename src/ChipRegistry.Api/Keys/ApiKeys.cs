@@ -16,25 +16,41 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
     public const string AdminRole = "admin";
 
     /// <summary>Issues a key and returns its token; the only time the token exists outside the caller.</summary>
-    public async Task<(string KeyId, string Token)> IssueAsync(string organisationId, string role, string label, string issuedBy, CancellationToken cancellationToken)
+    public Task<(string KeyId, string Token)> IssueAsync(string organisationId, string role, string label, string issuedBy, CancellationToken cancellationToken) =>
+        IssueAsync(organisationId, role, label, new AppendMetadata(issuedBy), cancellationToken);
+
+    /// <summary>
+    /// Issues a key under a request's append metadata (its Idempotency-Key, whose response then commits with the
+    /// issue); the acting organisation is the issuer.
+    /// </summary>
+    public async Task<(string KeyId, string Token)> IssueAsync(string organisationId, string role, string label, AppendMetadata metadata, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(metadata);
         var (keyId, token) = ApiKeyToken.Generate();
-        await IssueAsync(keyId, token, organisationId, role, label, issuedBy, cancellationToken);
+        await AppendIssuedAsync(keyId, token, organisationId, role, label, metadata, cancellationToken);
         return (keyId, token);
     }
 
     /// <summary>Registers a token chosen outside (the bootstrap admin key from the environment).</summary>
-    public async Task IssueAsync(string keyId, string token, string organisationId, string role, string label, string issuedBy, CancellationToken cancellationToken)
+    public Task IssueAsync(string keyId, string token, string organisationId, string role, string label, string issuedBy, CancellationToken cancellationToken) =>
+        AppendIssuedAsync(keyId, token, organisationId, role, label, new AppendMetadata(issuedBy), cancellationToken);
+
+    private async Task AppendIssuedAsync(string keyId, string token, string organisationId, string role, string label, AppendMetadata metadata, CancellationToken cancellationToken)
     {
-        var issued = new ApiKeyIssued(keyId, organisationId, role, ApiKeyToken.Hash(token), label, issuedBy);
+        var issued = new ApiKeyIssued(keyId, organisationId, role, ApiKeyToken.Hash(token), label, metadata.ActingOrganisation);
         await store.AppendAsync(
             new StreamAppend(ApiKeyEventNames.StreamKey(keyId), ExpectedVersion.NoStream, new NewEvent(issued, clock.GetCurrentInstant()), ApiKeyEventNames.StreamType),
-            new AppendMetadata(issuedBy), cancellationToken);
+            metadata, cancellationToken);
     }
 
-    /// <summary>False when the key does not exist (or belongs to another organisation than <paramref name="organisationId"/>, when given).</summary>
-    public async Task<bool> RevokeAsync(string keyId, string? organisationId, string revokedBy, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// False when the key does not exist (or belongs to another organisation than <paramref name="organisationId"/>, when
+    /// given). The acting organisation of <paramref name="metadata"/> is the revoker.
+    /// </summary>
+    public async Task<bool> RevokeAsync(string keyId, string? organisationId, AppendMetadata metadata, string reason, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var revokedBy = metadata.ActingOrganisation;
         var key = (await ReadAsync(organisationId, keyId, cancellationToken)).SingleOrDefault();
         if (key is null)
         {
@@ -46,7 +62,7 @@ public sealed class ApiKeys(IEventStore store, NpgsqlDataSource dataSource, IClo
         }
         await store.AppendAsync(
             new StreamAppend(ApiKeyEventNames.StreamKey(keyId), ExpectedVersion.Any, new NewEvent(new ApiKeyRevoked(keyId, revokedBy, reason), clock.GetCurrentInstant())),
-            new AppendMetadata(revokedBy), cancellationToken);
+            metadata, cancellationToken);
         return true;
     }
 

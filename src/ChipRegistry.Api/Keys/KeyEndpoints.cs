@@ -54,7 +54,7 @@ public static class KeyEndpoints
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "role_mismatch", "A key's role is its organisation's kind.",
                     $"'{body.OrganisationId}' is registered as {role}; leave the role out or send \"{role}\".");
             }
-            var (keyId, token) = await keys.IssueAsync(body.OrganisationId, role, body.Label, request.HttpContext.User.OrganisationId(), cancellationToken);
+            var (keyId, token) = await keys.IssueAsync(body.OrganisationId, role, body.Label, request.HttpContext.AppendMetadata(), cancellationToken);
             return TypedResults.Created($"/api/v1/admin/keys/{keyId}", new IssuedKeyResponse(keyId, body.OrganisationId, role, token));
         }).Accepts<IssueKeyRequest>("application/json").WithName("IssueKey")
             .WithSummary("Issue an API key to a registered organisation, with the role of its kind; the token is returned once.")
@@ -76,7 +76,7 @@ public static class KeyEndpoints
         group.MapPost("/{keyId}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string keyId, HttpRequest request, ApiKeys keys, CancellationToken cancellationToken) =>
         {
             var body = await RequestJson.ReadAsync<RevokeKeyRequest>(request, Json, cancellationToken);
-            return await keys.RevokeAsync(keyId, null, request.HttpContext.User.OrganisationId(), body.Reason, cancellationToken)
+            return await keys.RevokeAsync(keyId, null, request.HttpContext.AppendMetadata(), body.Reason, cancellationToken)
                 ? TypedResults.NoContent()
                 : ApiProblems.Result(StatusCodes.Status404NotFound, "not_found", "No such key.");
         }).Accepts<RevokeKeyRequest>("application/json").WithName("RevokeKey")

@@ -41,8 +41,8 @@ public static class FileExportNotificationEndpoint
                 ?? throw DomainProblems.ToProblem(new DomainError("model_not_registered", $"model '{body.ModelId}' is not registered"));
             await reads.RequireRegisteredAsync([body.ConsigneeId, body.EndUserId], cancellationToken);
             var command = new FileExportNotification(body.NotificationId, kind, body.Number, body.ConsigneeId, body.EndUserId, body.Destination, spec, context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var filed = (await reads.LoadNotificationAsync(body.NotificationId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var filed = written.NotificationAfter(body.NotificationId);
             return TypedResults.Created((string?)null, NotificationResponse.From(filed));
         })
         .RequireAuthorization(policy => policy.RequireRole(LicenceEndpoints.ExporterRoles))

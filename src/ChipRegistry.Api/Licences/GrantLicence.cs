@@ -23,8 +23,8 @@ public static class GrantLicenceEndpoint
                 context.User.Actor(), context.BusinessTime(body.OccurredAt));
             await reads.RequireRegisteredAsync([body.HolderId, body.ConsigneeId, body.EndUserId], cancellationToken);
             await reads.RequireModelsAsync(body.ModelIds, cancellationToken);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var licence = (await reads.LoadLicenceAsync(body.LicenceId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var licence = written.LicenceAfter(body.LicenceId);
             return TypedResults.Created($"/api/v1/licences/{Uri.EscapeDataString(licence.Id)}", LicenceResponse.From(licence));
         })
         .RequireAuthorization(policy => policy.RequireRole(LicenceEndpoints.AgencyRole))

@@ -20,13 +20,13 @@ public static class ChangeOrganisationParentEndpoint
     public static readonly string[] Roles = [Keys.ApiKeys.AdminRole, Callers.Callers.RoleOf(OrganisationKind.Agency)];
 
     public static RouteHandlerBuilder MapChangeOrganisationParent(this RouteGroupBuilder group) =>
-        group.MapPost("/{organisationId}/parent", async Task<Ok<OrganisationResponse>> (string organisationId, HttpContext context, CommandPipeline commands, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
+        group.MapPost("/{organisationId}/parent", async Task<Ok<OrganisationResponse>> (string organisationId, HttpContext context, CommandPipeline commands, IClock clock, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<ChangeOrganisationParentRequest>(cancellationToken);
             var at = context.BusinessTime(body.OccurredAt);
             var command = new ChangeOrganisationParent(organisationId, body.ParentId, CommandRequests.CalendarDate(body.EffectiveFrom, "effectiveFrom"), context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var changed = (await reads.LoadOrganisationAsync(organisationId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var changed = written.OrganisationAfter(organisationId);
             return TypedResults.Ok(OrganisationResponse.From(changed, clock.GetCurrentInstant().InUtc().Date));
         })
         .RequireAuthorization(policy => policy.RequireRole(Roles))

@@ -15,7 +15,7 @@ public sealed record RegisterOrganisationRequest(string OrganisationId, string N
 public static class RegisterOrganisationEndpoint
 {
     public static RouteHandlerBuilder MapRegisterOrganisation(this RouteGroupBuilder group) =>
-        group.MapPost("", async Task<Created<OrganisationResponse>> (HttpContext context, CommandPipeline commands, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
+        group.MapPost("", async Task<Created<OrganisationResponse>> (HttpContext context, CommandPipeline commands, IClock clock, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RegisterOrganisationRequest>(cancellationToken);
             if (!Callers.Callers.TryKindOf(body.Kind, out var kind) || kind == OrganisationKind.Registry)
@@ -27,8 +27,8 @@ public static class RegisterOrganisationEndpoint
             var at = context.BusinessTime(body.OccurredAt);
             var command = new RegisterOrganisation(body.OrganisationId, body.Name, kind, body.Country,
                 CommandRequests.CalendarDate(body.FoundedOn, "foundedOn"), context.User.Actor(), at);
-            (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            var registered = (await reads.LoadOrganisationAsync(body.OrganisationId, cancellationToken)).State!;
+            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+            var registered = written.OrganisationAfter(body.OrganisationId);
             return TypedResults.Created($"/api/v1/organisations/{Uri.EscapeDataString(body.OrganisationId)}",
                 OrganisationResponse.From(registered, clock.GetCurrentInstant().InUtc().Date));
         })

@@ -73,7 +73,7 @@ public static class CommandRequests
     /// <summary>The append's metadata: the Idempotency-Key and request hash when the caller sent one.</summary>
     public static CommandMetadata CommandMetadata(this HttpContext context) =>
         context.Features.Get<IdempotencyRequest>() is { } idempotency
-            ? new CommandMetadata { IdempotencyKey = idempotency.Key, RequestHash = idempotency.RequestHash }
+            ? new CommandMetadata { IdempotencyKey = idempotency.Key, RequestHash = idempotency.RequestHash, ResponseCommit = idempotency.ResponseCommit }
             : Domain.Persistence.CommandMetadata.None;
 
     /// <summary>
@@ -85,5 +85,6 @@ public static class CommandRequests
         {
             IdempotencyKey = context.Features.Get<IdempotencyRequest>()?.Key,
             RequestHash = context.Features.Get<IdempotencyRequest>()?.RequestHash,
+            ResponseCommit = context.Features.Get<IdempotencyRequest>()?.ResponseCommit,
         };
 }

@@ -36,10 +36,11 @@ public sealed class CommandPipeline(RegistryReads reads)
         {
             var loaded = await load();
             var decision = await decide(loaded.State);
-            return decision.IsAccepted
-                ? await AppendAsync([new(streamKey, Expect(loaded.Version), New(decision.Events.Cast<IDomainEvent>()), streamType) { Snapshot = loaded.State }],
-                    [.. decision.Events.Cast<IDomainEvent>()], actor, metadata, cancellationToken)
-                : CommandResult.Rejected(decision.Error!);
+            if (!decision.IsAccepted) return CommandResult.Rejected(decision.Error!);
+            IReadOnlyList<IDomainEvent> events = [.. decision.Events.Cast<IDomainEvent>()];
+            var result = await AppendAsync([new(streamKey, Expect(loaded.Version), New(events), streamType) { Snapshot = loaded.State }],
+                events, actor, metadata, cancellationToken);
+            return result with { Written = new Dictionary<string, (object?, IReadOnlyList<IDomainEvent>)> { [streamKey] = (loaded.State, events) } };
         });
     }
 
@@ -65,7 +66,12 @@ public sealed class CommandPipeline(RegistryReads reads)
                     return new StreamAppend(key, Expect(loaded.Version), New(s.Events), s.Stream.Category) { Snapshot = loaded.Snapshot };
                 })
                 .ToList();
-            return await AppendAsync(appends, [.. decision.Events.SelectMany(s => s.Events)], actor, metadata, cancellationToken);
+            var result = await AppendAsync(appends, [.. decision.Events.SelectMany(s => s.Events)], actor, metadata, cancellationToken);
+            return result with
+            {
+                Written = decision.Events.Where(s => s.Events.Count > 0).ToDictionary(
+                    s => StreamKeys.For(s.Stream), s => (streams[StreamKeys.For(s.Stream)].Snapshot, s.Events), StringComparer.Ordinal),
+            };
         });
     }
 

@@ -20,11 +20,40 @@ public sealed record CommandResult(DomainError? Error, IReadOnlyList<IDomainEven
 
     public bool IsAccepted => Error is null;
 
+    /// <summary>
+    /// The state each written stream was decided on (null: a new stream), by stream key, and the events appended to
+    /// it: what <see cref="StateAfter{TState, TEvent}"/> folds. Only the entity and multi-stream pipelines fill it.
+    /// </summary>
+    public IReadOnlyDictionary<string, (object? Before, IReadOnlyList<IDomainEvent> Appended)> Written { get; init; } =
+        new Dictionary<string, (object?, IReadOnlyList<IDomainEvent>)>();
+
     public static CommandResult Rejected(DomainError error) => new(error, [], null);
 
     /// <summary>The stream's version after the append (for an ETag).</summary>
     public long VersionOf(string streamKey) =>
         Append?.VersionOf(streamKey) ?? throw new InvalidOperationException(Error is null ? "nothing was appended" : $"rejected: {Error}");
+
+    /// <summary>
+    /// A written stream's state after the append, folded from the state it was decided on and the events appended:
+    /// what a fresh read of the stream gives once the append commits (the expected version guaranteed nothing came
+    /// between), without reading it, so a response can be built before the commit (an Idempotency-Key's response is
+    /// committed with the events).
+    /// </summary>
+    public TState StateAfter<TState, TEvent>(string streamKey, Func<TState?, TEvent, TState?> evolve)
+        where TState : class
+    {
+        ArgumentNullException.ThrowIfNull(evolve);
+        if (!Written.TryGetValue(streamKey, out var written))
+        {
+            throw new InvalidOperationException(Error is null ? $"{streamKey} was not written" : $"rejected: {Error}");
+        }
+        var state = (TState?)written.Before;
+        foreach (var e in written.Appended.OfType<TEvent>())
+        {
+            state = evolve(state, e);
+        }
+        return state ?? throw new InvalidOperationException($"{streamKey} has no state after the append");
+    }
 
     /// <summary>Throws <see cref="DomainRejectedException"/> when rejected, for callers that map exceptions to problems.</summary>
     public CommandResult EnsureAccepted() => Error is null ? this : throw new DomainRejectedException(Error);
@@ -66,6 +95,12 @@ public sealed record CommandMetadata
     public byte[]? RequestHash { get; init; }
 
     /// <summary>
+    /// Where the append waits for the response it answers before it commits (see <see cref="EventStore.ResponseCommit"/>):
+    /// the API's Idempotency-Key keeps the events and the response in one transaction.
+    /// </summary>
+    public ResponseCommit? ResponseCommit { get; init; }
+
+    /// <summary>
     /// The stream version the caller last read (an HTTP <c>If-Match</c>); a command on a chip at any other
     /// version is rejected with <c>version_mismatch</c> instead of being decided against state the caller never saw.
     /// </summary>
@@ -77,5 +112,6 @@ public sealed record CommandMetadata
         CausationId = CausationId,
         IdempotencyKey = IdempotencyKey,
         RequestHash = RequestHash,
+        ResponseCommit = IdempotencyKey is null ? null : ResponseCommit,
     };
 }

@@ -21,24 +21,47 @@ internal sealed class BulkStreamWriter(StoreContext context)
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentNullException.ThrowIfNull(metadata);
         metadata.Validate();
-        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        var held = metadata.IdempotencyKey is null ? null : metadata.ResponseCommit;
+        var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var result = await StartStreamsAsync(connection, transaction, streamType, streams, metadata, cancellationToken);
-            if (result.Replayed)
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
             {
-                await transaction.RollbackAsync(cancellationToken);
+                var result = await StartStreamsAsync(connection, transaction, streamType, streams, metadata, cancellationToken);
+                if (result.Replayed)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                }
+                else if (held is not null && result.StreamCount > 0)
+                {
+                    held.Hold(context, connection, transaction, metadata);
+                }
+                else
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                return result;
             }
-            else
+            finally
             {
-                await transaction.CommitAsync(cancellationToken);
+                if (held?.Holds(connection) != true)
+                {
+                    await transaction.DisposeAsync();
+                }
             }
-            return result;
         }
         catch (PostgresException e) when (PostgresErrors.IsTransient(e))
         {
             throw PostgresErrors.Transient(e);
+        }
+        finally
+        {
+            // An append waiting for its response (ResponseCommit) keeps its connection until that commits.
+            if (held?.Holds(connection) != true)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 

@@ -29,7 +29,7 @@ internal sealed class StreamAppender(StoreContext context)
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> appends, AppendMetadata metadata, CancellationToken cancellationToken)
     {
         var request = Request.Build(appends, metadata, context.Serializer);
-        await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             return await AppendAsync(connection, request, metadata, SnapshotsOf(appends), cancellationToken);
@@ -43,6 +43,14 @@ internal sealed class StreamAppender(StoreContext context)
             // The function checks versions under row locks before inserting, so this should not
             // happen; if it ever does, the caller still gets the typed conflict, not the raw error.
             throw await ConflictFromCurrentVersionsAsync(appends, cancellationToken);
+        }
+        finally
+        {
+            // An append waiting for its response (ResponseCommit) keeps its connection until that commits.
+            if (metadata.ResponseCommit?.Holds(connection) != true)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
@@ -63,7 +71,25 @@ internal sealed class StreamAppender(StoreContext context)
     private async Task<AppendResult> AppendAsync(
         NpgsqlConnection connection, Request request, AppendMetadata metadata, IReadOnlyDictionary<string, object>? snapshots, CancellationToken cancellationToken)
     {
-        await using var transaction = context.Projections.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var held = metadata.IdempotencyKey is null ? null : metadata.ResponseCommit;
+        var transaction = context.Projections.Count > 0 || held is not null ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            return await AppendAsync(connection, transaction, held, request, metadata, snapshots, cancellationToken);
+        }
+        finally
+        {
+            if (transaction is not null && held?.Holds(connection) != true)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<AppendResult> AppendAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, ResponseCommit? held, Request request, AppendMetadata metadata,
+        IReadOnlyDictionary<string, object>? snapshots, CancellationToken cancellationToken)
+    {
         var (status, versions, conflicting, seqIds, recorded, replay) = request.StreamKeys.Length == 1 && metadata.IdempotencyKey is null
             ? await QuickAsync(connection, transaction, request, metadata, cancellationToken)
             : await CallFunctionAsync(connection, transaction, request, metadata, cancellationToken);
@@ -78,7 +104,14 @@ internal sealed class StreamAppender(StoreContext context)
                 if (transaction is not null)
                 {
                     await context.RunProjectionsAsync(connection, transaction, request.ToStoredEvents(result, recorded, metadata), cancellationToken, snapshots);
-                    await transaction.CommitAsync(cancellationToken);
+                    if (held is not null)
+                    {
+                        held.Hold(context, connection, transaction, metadata);
+                    }
+                    else
+                    {
+                        await transaction.CommitAsync(cancellationToken);
+                    }
                 }
                 return result;
             case "conflict":

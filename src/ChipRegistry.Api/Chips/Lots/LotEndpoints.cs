@@ -46,8 +46,9 @@ public static class LotEndpoints
                 var body = new LotBodyReader(pipe);
                 var header = await body.ReadHeaderAsync(cancellationToken);
                 var actor = http.User.Actor();
-                // Held from the novelty check to the commit, so two requests naming one new lot id cannot both pass it.
-                await using var held = await locks.AcquireAsync(header.LotId, cancellationToken);
+                // Held from the novelty check to the commit, so two requests naming one new lot id cannot both pass it. Under an
+                // Idempotency-Key the commit comes after the handler (with the response), so the lock goes with the request.
+                http.Response.RegisterForDisposeAsync(await locks.AcquireAsync(header.LotId, cancellationToken));
                 var lot = await LotAsync(http, header, actor, reads, cancellationToken);
                 var seen = new LotTally();
                 var result = await commands.RegisterLotAsync(lot, OwnSerials(body.SerialsAsync(cancellationToken), actor.OrganisationId, seen, cancellationToken),
