@@ -93,14 +93,14 @@ public sealed class BodyLimitTests(DatabaseFixture fixture) : IClassFixture<Data
         // in-process and here alike (ChipWriteBadInputTests).
         const int serials = 10_000;
         var header = """{"lotId":"lot-big","modelId":"nvidia-h100-sxm","country":"TW","serials":[""";
-        var gap = (int)((BodySizeLimits.Largest + 4096 - header.Length) / serials) - "\"nvidia:big-000000\",".Length;
-        var body = new StringBuilder(header, (int)BodySizeLimits.Largest + 8192);
+        var gap = (int)((BodySizeLimits.Largest - header.Length) / serials) + 1 - "\"nvidia:big-000000\",".Length;
+        var body = new StringBuilder(header, (int)BodySizeLimits.Largest + 16_384);
         for (var i = 0; i < serials; i++)
         {
             body.Append($"\"nvidia:big-{i:D6}\"").Append(i < serials - 1 ? "," : "").Append(' ', gap);
         }
         var oversized = Encoding.UTF8.GetBytes(body.Append("]}").ToString());
-        Assert.InRange(oversized.Length, BodySizeLimits.Largest + 1, BodySizeLimits.Largest + 8192);
+        Assert.InRange(oversized.Length, BodySizeLimits.Largest + 1, BodySizeLimits.Largest + 16_384);
 
         using var chunkedContent = new StreamContent(new MemoryStream(oversized));
         chunkedContent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
