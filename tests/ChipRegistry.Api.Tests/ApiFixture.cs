@@ -43,9 +43,11 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             ["ConnectionStrings:Registry"] = database.ConnectionString,
             [BootstrapAdminKey.Variable] = AdminKey,
-            // Matrix and scenario tests send many requests with one key.
+            // Matrix, scenario and hostile-corpus tests send many requests with one key.
             ["Registry:RateLimit:PermitsPerSecond"] = "10000",
             ["Registry:RateLimit:Burst"] = "10000",
+            ["Registry:RateLimit:Verification:PermitsPerMinute"] = "10000",
+            ["Registry:RateLimit:Verification:Burst"] = "10000",
         };
         host = await ApiHosts.StartAsync(settings);
         Client = host.Server.CreateClient();

@@ -66,6 +66,23 @@ public sealed class KeyCommandTests
     }
 
     /// <summary>Keys are issued only to registered organisations; the CLI has no organisation command, so the test registers through the API.</summary>
+    [Fact]
+    public async Task an_api_that_cannot_be_reached_is_one_line_on_stderr_and_exit_code_3_not_a_stack_trace()
+    {
+        var environment = new Dictionary<string, string> { ["CHIPREGISTRY_URL"] = $"http://127.0.0.1:{FreePort()}", ["CHIPREGISTRY_ADMIN_KEY"] = AdminKey };
+
+        foreach (var arguments in new[] { new[] { "keys", "list" }, ["keys", "create", "--organisation", "maker-1"], ["keys", "revoke", "key-1", "--reason", "r"] })
+        {
+            var result = await Chipreg.RunAsync(AppContext.BaseDirectory, environment, arguments);
+
+            Assert.Equal(3, result.ExitCode);
+            var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.True(lines.Length == 1, result.Error);
+            Assert.StartsWith($"Cannot reach the registry API at {environment["CHIPREGISTRY_URL"]}/", lines[0], StringComparison.Ordinal);
+            Assert.Empty(result.Output);
+        }
+    }
+
     private static async Task RegisterOrganisationAsync(int port, string organisationId, string kind)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

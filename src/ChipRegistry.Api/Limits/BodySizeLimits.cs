@@ -1,4 +1,5 @@
 using ChipRegistry.Api.Problems;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ChipRegistry.Api.Limits;
@@ -18,7 +19,10 @@ public static class BodySizeLimits
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new BodySizeLimit(bytes));
 
-    /// <summary>Raises Kestrel's own limit to the largest endpoint limit, so the app's check is the one that answers.</summary>
+    /// <summary>
+    /// Raises Kestrel's own limit to the largest endpoint limit (it guards requests the app never reads); each request
+    /// the app serves lifts it again (<see cref="UseBodySizeLimits"/>), so the app's check is the one that answers.
+    /// </summary>
     public static WebApplicationBuilder AddBodySizeLimits(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = Largest + 1);
@@ -32,6 +36,13 @@ public static class BodySizeLimits
         {
             throw TooLarge(limit);
         }
+        // Kestrel counts a chunked body as it buffers it, ahead of what the app has read: left at the largest limit it
+        // failed a chunked lot of just over 32 MiB itself, with an exception the app did not know (a 500). The
+        // app's count below is the limit now.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
+        {
+            serverLimit.MaxRequestBodySize = null;
+        }
         context.Request.Body = new LimitedReadStream(context.Request.Body, limit);
         try
         {
@@ -40,6 +51,16 @@ public static class BodySizeLimits
         catch (PayloadTooLargeException)
         {
             throw TooLarge(limit);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(limit);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            // The server found the body's framing broken while the app read it (a bad chunk size, a body shorter than
+            // its Content-Length): the request's fault, answered with the status the server chose.
+            throw new ApiProblemException(e.StatusCode, "malformed_body", "The request body is not framed correctly.", e.Message);
         }
     });
 

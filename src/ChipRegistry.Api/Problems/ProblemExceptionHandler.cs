@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace ChipRegistry.Api.Problems;
 
 /// <summary>
-/// The one place exceptions become problem details: known failures keep their status and code; anything
-/// else is a 500 with code <c>internal_error</c> and no internals in the body.
+/// The one place exceptions become problem details: known failures keep their status and code, an unreachable
+/// database is 503 (<see cref="DatabaseUnavailable"/>); anything else is a logged 500 with code
+/// <c>internal_error</c> and no internals in the body.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -26,12 +27,18 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
             DomainRejectedException rejected => DomainProblems.ToProblem(rejected.Error),
             StreamVersionConflictException => new ApiProblemException(StatusCodes.Status409Conflict, "concurrent_write",
                 "Another request changed the same record at the same moment.", "Read it again and retry."),
+            _ when DatabaseUnavailable.Is(exception) => DatabaseUnavailable.Problem(),
             _ => null,
         };
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             problem = new ApiProblemException(StatusCodes.Status500InternalServerError, "internal_error", "The registry failed to process the request.");
+        }
+        else if (problem.Code == DatabaseUnavailable.Code)
+        {
+            logger.LogWarning(exception, "Database unavailable for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         httpContext.Response.StatusCode = problem.Status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

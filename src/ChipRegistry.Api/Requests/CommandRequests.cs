@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChipRegistry.Api.Idempotency;
+using ChipRegistry.Api.Problems;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
@@ -16,14 +17,14 @@ namespace ChipRegistry.Api.Requests;
 public static class CommandRequests
 {
     /// <summary>
-    /// Web defaults, strict: a required constructor parameter or a non-nullable field left out is a 400; business
+    /// Web defaults, strict: a required constructor parameter left out or a non-nullable field sent as null is a 400; business
     /// times are RFC 3339 with <c>Z</c> or an offset (a time without one is a 400).
     /// </summary>
     public static JsonSerializerOptions Json { get; } = Strict();
 
     /// <summary>
     /// A fresh strict reader's options: web naming, required constructor parameters and nullable annotations
-    /// respected (a missing or null required field is <c>wrong_type</c>), no numbers from strings, no duplicate
+    /// respected (a missing required field is <c>missing_field</c>, a null one <c>wrong_type</c>), no numbers from strings, no duplicate
     /// properties, and times as RFC 3339 with an explicit offset (<c>2024-06-01T12:00:00Z</c>,
     /// <c>2024-06-01T14:00:00+02:00</c>): a time without one is <c>wrong_type</c>, never guessed as local.
     /// </summary>
@@ -65,9 +66,23 @@ public static class CommandRequests
     {
         if (stated.Year is < 1800 or > 2200)
         {
-            throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, "date_out_of_range", "A date is out of range.", $"{field} must lie between the years 1800 and 2200.");
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "date_out_of_range", "A date is out of range.", $"{field} must lie between the years 1800 and 2200.");
         }
         return LocalDate.FromDateOnly(stated);
+    }
+
+    /// <summary>
+    /// A time that bounds a validity (a key's validFrom and validUntil, a signing requirement's start): like a calendar
+    /// date it may lie in the future, so only absurd years are refused (an instant past 9999 reached PostgreSQL and
+    /// answered 500; year 1 or 9999 is no validity anyone means).
+    /// </summary>
+    public static Instant ValidityTime(OffsetDateTime stated, string field)
+    {
+        if (stated.Year is < 1800 or > 2200 || stated.ToInstant().InUtc().Year is < 1800 or > 2200)
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "date_out_of_range", "A date is out of range.", $"{field} must lie between the years 1800 and 2200.");
+        }
+        return stated.ToInstant();
     }
 
     /// <summary>The append's metadata: the Idempotency-Key and request hash when the caller sent one.</summary>

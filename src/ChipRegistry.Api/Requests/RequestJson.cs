@@ -4,8 +4,8 @@ using ChipRegistry.Api.Problems;
 namespace ChipRegistry.Api.Requests;
 
 /// <summary>
-/// Reads a JSON request body strictly: malformed JSON, unknown fields and wrong types each get their own
-/// 400 problem code and name the offending path, before any command runs.
+/// Reads a JSON request body strictly: malformed JSON, duplicate, unknown and missing fields and wrong types each get
+/// their own 400 problem code and name the offending path, before any command runs.
 /// </summary>
 public static class RequestJson
 {
@@ -42,9 +42,17 @@ public static class RequestJson
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_character", "A string holds a character the registry does not store.",
                     $"At {unstorable.Path}: {unstorable.Reason}.");
             }
+            if (DuplicateFields.FindFirst(document.RootElement, options) is { } duplicate)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "duplicate_field", "The request names a field twice.", $"Duplicate field {duplicate}.");
+            }
             if (UnknownFields.FindFirst(document.RootElement, typeof(T), options) is { } unknown)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "unknown_field", "The request has a field this endpoint does not accept.", $"Unknown field {unknown}.");
+            }
+            if (MissingFields.FindFirst(document.RootElement, typeof(T), options) is { } missing)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "missing_field", "A required field is missing.", $"Missing field {missing}.");
             }
             try
             {
@@ -53,7 +61,7 @@ public static class RequestJson
             }
             catch (JsonException e)
             {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "wrong_type", "A field has the wrong type or a required field is missing.", e.Path is { } path ? $"At {path}." : null);
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "wrong_type", "A field has the wrong type or is null where a value is required.", e.Path is { } path ? $"At {path}." : null);
             }
         }
     }

@@ -53,7 +53,7 @@ public sealed class LicenceEndpointTests(ApiFixture host) : IClassFixture<ApiFix
         var noReason = await host.SendAsync(HttpMethod.Post, "/api/v1/licences/lic-uae-1/revoke", agency.Token, new { effectiveFrom = "2026-10-01" });
         Assert.Equal((HttpStatusCode.Conflict, "licence_already_revoked"), (again.StatusCode, await ApiFixture.ProblemCodeAsync(again)));
         Assert.Equal((HttpStatusCode.NotFound, "licence_not_found"), (unknown.StatusCode, await ApiFixture.ProblemCodeAsync(unknown)));
-        Assert.Equal((HttpStatusCode.BadRequest, "wrong_type"), (noReason.StatusCode, await ApiFixture.ProblemCodeAsync(noReason)));
+        Assert.Equal((HttpStatusCode.BadRequest, "missing_field"), (noReason.StatusCode, await ApiFixture.ProblemCodeAsync(noReason)));
         Assert.Equal(before, await world.EventCountAsync());
     }
 

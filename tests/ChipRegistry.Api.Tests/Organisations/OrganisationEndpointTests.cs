@@ -118,7 +118,7 @@ public sealed class OrganisationEndpointTests(ApiFixture host) : IClassFixture<A
     [InlineData("{\"organisationId\":\"bad-1\",", "malformed_json", 400)]
     [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"operator\",\"country\":\"US\",\"foundedOn\":\"2020-01-01\",\"taxId\":\"x\"}", "unknown_field", 400)]
     [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"operator\",\"country\":\"US\",\"foundedOn\":20200101}", "wrong_type", 400)]
-    [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"operator\",\"country\":\"US\"}", "wrong_type", 400)]
+    [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"operator\",\"country\":\"US\"}", "missing_field", 400)]
     [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"emperor\",\"country\":\"US\",\"foundedOn\":\"2020-01-01\"}", "unknown_kind", 422)]
     [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"admin\",\"country\":\"US\",\"foundedOn\":\"2020-01-01\"}", "unknown_kind", 422)]
     [InlineData("{\"organisationId\":\"bad-1\",\"name\":\"n\",\"kind\":\"operator\",\"country\":\"USA\",\"foundedOn\":\"2020-01-01\"}", "invalid_country", 422)]

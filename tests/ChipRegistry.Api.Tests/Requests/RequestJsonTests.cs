@@ -28,7 +28,10 @@ public sealed class RequestJsonTests
     [InlineData("""{"buyer":"org-1","lines":[],"discount":5}""", "unknown_field")]
     [InlineData("""{"buyer":"org-1","lines":[{"serial":"s1","quantity":2,"colour":"red"}]}""", "unknown_field")]
     [InlineData("""{"buyer":"org-1","lines":[{"serial":"s1","quantity":"two"}]}""", "wrong_type")]
-    [InlineData("""{"lines":[]}""", "wrong_type")]
+    [InlineData("""{"lines":[]}""", "missing_field")]
+    [InlineData("""{"buyer":"org-1","buyer":"org-2","lines":[]}""", "duplicate_field")]
+    [InlineData("""{"buyer":"org-1","Buyer":"org-2","lines":[]}""", "duplicate_field")]
+    [InlineData("""{"buyer":"org-1","lines":[{"serial":"s1","quantity":1,"quantity":2}]}""", "duplicate_field")]
     [InlineData("null", "malformed_json")]
     public async Task bad_bodies_get_their_own_problem_code(string body, string code)
     {
@@ -44,6 +47,25 @@ public sealed class RequestJsonTests
         var problem = await Assert.ThrowsAsync<ApiProblemException>(() => Read("""{"buyer":"b","lines":[{"serial":"s","quantity":1},{"serial":"t","quantity":1,"x":0}]}"""));
 
         Assert.Contains("$.lines[1].x", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_duplicate_field_is_named_by_its_path_and_not_resolved_to_either_value()
+    {
+        var problem = await Assert.ThrowsAsync<ApiProblemException>(() => Read("""{"buyer":"b","lines":[{"serial":"s","quantity":1},{"serial":"t","serial":"u","quantity":1}]}"""));
+
+        Assert.Equal("duplicate_field", problem.Code);
+        Assert.Contains("$.lines[1].serial", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_missing_field_is_named_by_its_path_not_by_the_object_that_lacks_it()
+    {
+        var top = await Assert.ThrowsAsync<ApiProblemException>(() => Read("""{"lines":[]}"""));
+        var nested = await Assert.ThrowsAsync<ApiProblemException>(() => Read("""{"buyer":"b","lines":[{"serial":"s","quantity":1},{"serial":"t"}]}"""));
+
+        Assert.Equal(("missing_field", "Missing field $.buyer."), (top.Code, top.Detail));
+        Assert.Equal(("missing_field", "Missing field $.lines[1].quantity."), (nested.Code, nested.Detail));
     }
 
     [Fact]

@@ -89,14 +89,57 @@ internal static class KeyCommands
             await Console.Error.WriteLineAsync("An admin key is needed: --admin-key or CHIPREGISTRY_ADMIN_KEY.");
             return 2;
         }
-        using var client = new HttpClient { BaseAddress = new Uri(parseResult.GetRequiredValue(url).TrimEnd('/') + "/") };
+        var registry = parseResult.GetRequiredValue(url);
+        if (!Uri.TryCreate(registry.TrimEnd('/') + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+        {
+            await Console.Error.WriteLineAsync($"Not an http(s) URL: {registry}");
+            return 2;
+        }
+        using var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await send(client);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        HttpResponseMessage response;
+        string body;
+        try
+        {
+            response = await send(client);
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // A script needs one line and a code it can test, not a stack trace.
+            await Console.Error.WriteLineAsync($"Cannot reach the registry API at {baseAddress}: {Reason(e)}");
+            return Unreachable;
+        }
+        using (response)
+        {
+            return await PrintAsync(response, body);
+        }
+    }
+
+    /// <summary>The exit code when the API cannot be reached (no connection, a timeout): distinct from an answered error (1) and bad usage (2).</summary>
+    public const int Unreachable = 3;
+
+    private static string Reason(Exception e) => e switch
+    {
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } => socket.Message,
+        HttpRequestException request => request.Message,
+        _ => "no answer in time",
+    };
+
+    private static async Task<int> PrintAsync(HttpResponseMessage response, string body)
+    {
         if (body.Length > 0)
         {
-            using var document = JsonDocument.Parse(body);
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            catch (JsonException)
+            {
+                // Something other than the registry answered (a proxy's error page): show it as it came.
+                await Console.Out.WriteLineAsync(body);
+            }
         }
         if (!response.IsSuccessStatusCode)
         {

@@ -29,8 +29,8 @@ internal static class RegisterAttestationKey
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_key_id", "The key id is not usable.", "1 to 100 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.");
             }
             var pem = PublicKeyPem(body.PublicKeyPem);
-            var validFrom = body.ValidFrom.ToInstant();
-            var validUntil = body.ValidUntil?.ToInstant();
+            var validFrom = CommandRequests.ValidityTime(body.ValidFrom, "validFrom");
+            var validUntil = body.ValidUntil is { } until ? CommandRequests.ValidityTime(until, "validUntil") : (Instant?)null;
             if (validUntil <= validFrom)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_validity", "A key's validity must end after it starts.", "validUntil must be later than validFrom.");

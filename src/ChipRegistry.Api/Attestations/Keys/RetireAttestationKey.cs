@@ -23,7 +23,7 @@ internal static class RetireAttestationKey
             // Another operator's key answers exactly as an unknown one.
             var key = await keys.FindAsync(organisationId, keyId, cancellationToken)
                 ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "attestation_key_not_found", "No such attestation key.");
-            var until = body.ValidUntil is { } requested ? requested.ToInstant() : clock.GetCurrentInstant();
+            var until = body.ValidUntil is { } requested ? CommandRequests.ValidityTime(requested, "validUntil") : clock.GetCurrentInstant();
             if (until <= key.ValidFrom)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_validity", "A key's validity must end after it starts.", "validUntil must be later than the key's validFrom.");

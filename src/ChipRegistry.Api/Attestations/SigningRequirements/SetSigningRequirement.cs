@@ -33,7 +33,7 @@ internal static class SetSigningRequirement
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "not_an_operator", "Only a registered operator can be required to sign.", $"{body.OrganisationId} is not a registered operator.");
             }
-            var from = body.From.ToInstant();
+            var from = CommandRequests.ValidityTime(body.From, "from");
             if (from < Instant.FromDateTimeOffset(businessTime.Value.Earliest))
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "business_time_out_of_range", "A business time is out of range.", $"from must not precede {businessTime.Value.Earliest:O}.");

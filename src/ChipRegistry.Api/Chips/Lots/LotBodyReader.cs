@@ -35,13 +35,13 @@ public sealed class LotBodyReader(PipeReader pipe)
         await PumpAsync(null, untilSerials: true, cancellationToken);
         if (phase != Phase.Serials)
         {
-            throw WrongType("$.serials", "The serials array is required.");
+            throw Missing("$.serials", "The serials array is required.");
         }
         foreach (var required in Scalars[..3])
         {
             if (!fields.ContainsKey(required))
             {
-                throw WrongType($"$.{required}", $"{required} is required and comes before serials.");
+                throw Missing($"$.{required}", $"{required} is required and comes before serials.");
             }
         }
         NodaTime.OffsetDateTime? fabricatedAt = null;
@@ -145,7 +145,7 @@ public sealed class LotBodyReader(PipeReader pipe)
             case Phase.Fields:
                 if (reader.TokenType == JsonTokenType.EndObject)
                 {
-                    throw WrongType("$.serials", "The serials array is required.");
+                    throw Missing("$.serials", "The serials array is required.");
                 }
                 var name = Known(reader.GetString()!);
                 if (fields.ContainsKey(name))
@@ -211,6 +211,9 @@ public sealed class LotBodyReader(PipeReader pipe)
 
     private static ApiProblemException Malformed(string detail) =>
         new(StatusCodes.Status400BadRequest, "malformed_json", "The request body is not valid JSON.", detail);
+
+    private static ApiProblemException Missing(string path, string detail) =>
+        new(StatusCodes.Status400BadRequest, "missing_field", "A required field is missing.", $"Missing field {path}: {detail}");
 
     private static ApiProblemException WrongType(string path, string detail) =>
         new(StatusCodes.Status400BadRequest, "wrong_type", "A field has the wrong type or a required field is missing.", $"At {path}: {detail}");
