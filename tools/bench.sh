@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Benchmarks, measured against raw PostgreSQL on the same throwaway cluster.
 #   tools/bench.sh event-store [--events N] [--seconds S]
-# Defaults: 1,000,000 events for the bulk legs and 60 s per timed leg. Builds Release; the
+#   tools/bench.sh api [--events N] [--samples N] [--warm-up N]
+# event-store defaults: 1,000,000 events for the bulk legs and 60 s per timed leg. api defaults: a hidden
+# chip of 300 events, 200 timed requests per side after 30 warm-up pairs. Builds Release; the
 # benchmark starts (and removes) its own throwaway cluster. Prints name: value lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" != "event-store" ]; then
-  echo "usage: tools/bench.sh event-store [--events N] [--seconds S]" >&2
-  exit 2
-fi
+case "${1:-}" in
+  event-store) ;;
+  api) dotnet build src/ChipRegistry.Api/ChipRegistry.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2 ;;
+  *)
+    echo "usage: tools/bench.sh event-store [--events N] [--seconds S]" >&2
+    echo "       tools/bench.sh api [--events N] [--samples N] [--warm-up N]" >&2
+    exit 2
+    ;;
+esac
 
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then

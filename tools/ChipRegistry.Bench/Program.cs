@@ -2,9 +2,30 @@ using System.Globalization;
 using ChipRegistry.Bench;
 
 // tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]
+// tools/bench.sh api [--events N] [--samples N] [--warm-up N] [--commit SHA]
+if (args.Length > 0 && args[0] == "api")
+{
+    var api = new ApiBenchSettings();
+    for (var i = 1; i < args.Length; i += 2)
+    {
+        var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+        api = args[i] switch
+        {
+            "--events" => api with { Events = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--samples" => api with { Samples = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--warm-up" => api with { WarmUp = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--commit" => api with { Commit = value },
+            "--api" => api with { ApiAssembly = value },
+            _ => throw new ArgumentException($"unknown option {args[i]}"),
+        };
+    }
+    await ApiBenchmark.RunAsync(api);
+    return 0;
+}
 if (args.Length == 0 || args[0] != "event-store")
 {
     await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]");
+    await Console.Error.WriteLineAsync("       bench api [--events N] [--samples N] [--warm-up N] [--commit SHA]");
     return 2;
 }
 var settings = new BenchSettings();

@@ -97,7 +97,7 @@ public static class AssemblyDecisions
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
         if (state!.Stage != AssemblyStage.InStock) return Error(NotInStock(state.Stage), $"assembly {state.Id} is {state.Stage}");
-        if (c.Facility.OperatorId != c.Actor.OrganisationId) return Error(AssemblyErrors.NotFacilityOperator, $"{c.Facility.Id} is operated by {c.Facility.OperatorId}");
+        if (c.Facility.OperatorId != c.Actor.OrganisationId) return Error(AssemblyErrors.NotFacilityOperator, $"this organisation does not operate facility {c.Facility.Id}");
         return FanOut(c.EventId, state, state.ChipIds, chips,
             (id, chip) => new InstallChip(id, chip, c.Facility, c.ClusterId, c.Rack, c.Actor, c.At, ViaAssembly: state.Id),
             [new AssemblyInstalled(state.Id, c.Facility.Id, c.ClusterId, c.Rack, c.Actor.OrganisationId, c.At)]);
@@ -115,7 +115,7 @@ public static class AssemblyDecisions
     private static Decision<StreamEvents>? Guard(Assembly? state, string assemblyId, Actor actor, string? rightful)
     {
         if (state is null) return Error(AssemblyErrors.AssemblyNotRegistered, $"assembly '{assemblyId}' is not registered");
-        if (actor.OrganisationId != rightful) return Error(AssemblyErrors.NotCustodian, $"only {rightful} acts on assembly {state.Id} now");
+        if (actor.OrganisationId != rightful) return Error(AssemblyErrors.NotCustodian, $"this organisation does not act on assembly {state.Id} now");
         return null;
     }
 

@@ -87,7 +87,7 @@ public static partial class ChipDecisions
     private static DomainError? Frozen(ChipState s, bool allowedWhenIllegitimate = false, bool allowedWhenHeld = false)
     {
         if (s.Illegitimacy is not null && !allowedWhenIllegitimate) return Error(ChipIllegitimate, $"declared illegitimate: {s.Illegitimacy.Reason}");
-        if (s.Hold is not null && !allowedWhenHeld) return Error(ChipOnHold, $"on hold by {s.Hold.AgencyId}: {s.Hold.Reason}");
+        if (s.Hold is not null && !allowedWhenHeld) return Error(ChipOnHold, $"the chip is on hold: {s.Hold.Reason}");
         return null;
     }
 

@@ -64,7 +64,7 @@ public static class LicenceCheck
         if (input.Licence is null && input.Notification is { } n && input.Requirement.Exception == LicenceExceptionPath.NacEligible)
         {
             if (n.ModelId != input.ModelId) return new(LicenceCheckResult.ModelNotCovered, $"notification {n.Number} is for {n.ModelId}, not {input.ModelId}");
-            if (n.ConsigneeId != input.ConsigneeId) return new(LicenceCheckResult.ConsigneeMismatch, $"notification {n.Number} names consignee {n.ConsigneeId}, not {input.ConsigneeId}");
+            if (n.ConsigneeId != input.ConsigneeId) return new(LicenceCheckResult.ConsigneeMismatch, $"notification {n.Number} names another consignee, not {input.ConsigneeId}");
             return new(LicenceCheckResult.Ok, $"NAC notification {n.Number}");
         }
         if (input.Licence is not { } licence)
@@ -85,7 +85,7 @@ public static class LicenceCheck
         }
         if (licence.ConsigneeId != input.ConsigneeId)
         {
-            return new(LicenceCheckResult.ConsigneeMismatch, $"licence {licence.Number} names consignee {licence.ConsigneeId}, not {input.ConsigneeId}");
+            return new(LicenceCheckResult.ConsigneeMismatch, $"licence {licence.Number} names another consignee, not {input.ConsigneeId}");
         }
         if (input.AlreadyShippedUnderLicence + input.Quantity > licence.Quantity)
         {

@@ -40,7 +40,7 @@ public sealed record ChipWriteRules
 /// <summary>
 /// The one pipeline of a command on one chip, rerun whole on a version conflict (up to
 /// <see cref="CommandPipeline.MaxAttempts"/> times): load the chip and the caller's relation to it in one statement
-/// (a void, which needs the history, reads the chip's stream once instead); refuse a chip the caller may not see as
+/// (a void, which needs the history, reads the caller's party periods and then the chip's stream once instead); refuse a chip the caller may not see as
 /// not found; check If-Match; check the relation the act needs; build the command; decide once; append with the
 /// loaded version expected and the loaded state lent to the chip-state projection, which therefore reads nothing.
 /// </summary>
@@ -109,12 +109,18 @@ public sealed class ChipPipeline(CommandPipeline commands)
 
     private sealed record LoadedChip(ChipState State, ChipHistory? History, ChipRelation Relation);
 
-    /// <summary>One statement: the chip-state row with the caller's relation, or (for a void) the chip's stream.</summary>
+    /// <summary>One statement: the chip-state row with the caller's relation; for a void, the caller's party periods, then the chip's stream.</summary>
     private async Task<LoadedChip> LoadAsync(string chipId, Actor actor, ChipWriteRules rules, CancellationToken cancellationToken)
     {
         var everything = actor.SeesEveryChip || !rules.Scoped;
         if (rules.NeedsHistory)
         {
+            // The 404 is decided from the party periods before the stream is read, so a chip the caller never held
+            // costs what an unknown serial costs however long its history.
+            if (!everything && await commands.Reads.RelationOfAsync(chipId, actor, cancellationToken) == ChipRelation.None)
+            {
+                return new LoadedChip(ChipState.Initial(chipId), null, ChipRelation.None);
+            }
             var stream = await commands.Reads.ReadChipHistoryAsync(chipId, null, cancellationToken);
             var history = ChipHistory.Fold(chipId, stream.Select(e => e.Data).OfType<IChipEvent>());
             var view = everything ? null : ChipVisibility.For(chipId, history.Events, actor);

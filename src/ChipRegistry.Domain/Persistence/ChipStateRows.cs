@@ -50,22 +50,23 @@ internal static class ChipStateRows
     }
 
     /// <summary>
-    /// The states of the chips among <paramref name="chipIds"/> (stream keys) that have a row, each with what
-    /// <paramref name="organisationId"/> is to it, in one statement: the load a chip write makes.
+    /// The states of the chips among <paramref name="chipIds"/> (stream keys) that <paramref name="organisationId"/>
+    /// has been a party to, each with what it is to it, in one statement: the load a chip write makes. The statement
+    /// starts from the caller's party periods, so a chip it never held costs what an unknown serial costs (one probe
+    /// of <c>chip_parties</c> that finds nothing): neither its row nor its state is read, and the 404 takes no longer.
     /// </summary>
     public static async Task<Dictionary<string, (ChipState State, ChipRelation Relation)>> LoadWithRelationAsync(
         NpgsqlConnection connection, SchemaName schema, string[] chipIds, string organisationId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""
-            select s.chip_id, s.state::text, coalesce(p.current, false), p.chip_id is not null
-            from {schema.Quoted}.chip_state s
-            left join (
+            select s.chip_id, s.state::text, p.current
+            from (
                 select chip_id, bool_or(to_version is null) as current
                 from {schema.Quoted}.chip_parties
                 where chip_id = any ($1) and organisation_id = $2
-                group by chip_id) p on p.chip_id = s.chip_id
-            where s.chip_id = any ($1)
+                group by chip_id) p
+            join {schema.Quoted}.chip_state s on s.chip_id = p.chip_id
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = chipIds });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
@@ -73,10 +74,28 @@ internal static class ChipStateRows
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var relation = reader.GetBoolean(2) ? ChipRelation.Current : reader.GetBoolean(3) ? ChipRelation.Former : ChipRelation.None;
-            loaded[reader.GetString(0)] = (ReadState(reader, 1), relation);
+            loaded[reader.GetString(0)] = (ReadState(reader, 1), reader.GetBoolean(2) ? ChipRelation.Current : ChipRelation.Former);
         }
         return loaded;
+    }
+
+    /// <summary>
+    /// What <paramref name="organisationId"/> is to the chip (a stream key), from <c>chip_parties</c> alone: the 404
+    /// decision of a read or write that goes on to read the chip's events, taken before any of them is read.
+    /// </summary>
+    public static async Task<ChipRelation> RelationAsync(
+        NpgsqlConnection connection, SchemaName schema, string chipId, string organisationId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select bool_or(to_version is null) from {schema.Quoted}.chip_parties where chip_id = $1 and organisation_id = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = chipId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = organisationId });
+        return await command.ExecuteScalarAsync(cancellationToken) switch
+        {
+            true => ChipRelation.Current,
+            false => ChipRelation.Former,
+            _ => ChipRelation.None,
+        };
     }
 
     /// <summary>

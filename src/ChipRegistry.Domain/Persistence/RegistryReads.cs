@@ -61,8 +61,9 @@ public sealed class RegistryReads
 
     /// <summary>
     /// The chip (unregistered at version 0 when unknown) and what <paramref name="actor"/> is to it: for agencies and
-    /// the registry a present party to every chip; for anyone else from <c>chip_parties</c>. One statement over
-    /// <c>chip_state</c> (and <c>chip_parties</c>): neither the events nor a history are read.
+    /// the registry a present party to every chip; for anyone else from <c>chip_parties</c>, and a chip it was never a
+    /// party to is answered exactly as an unknown one (unregistered, <see cref="ChipRelation.None"/>) without its row
+    /// being read. One statement over <c>chip_state</c> (and <c>chip_parties</c>): neither the events nor a history are read.
     /// </summary>
     public async Task<(ChipState State, ChipRelation Relation)> LoadChipForAsync(string chipId, Actor actor, CancellationToken cancellationToken = default) =>
         (await LoadChipsForAsync([chipId], actor, cancellationToken))[chipId];
@@ -79,6 +80,21 @@ public sealed class RegistryReads
                 .ToDictionary(p => p.Key, p => (p.Value, ChipRelation.Current), StringComparer.Ordinal)
             : await ChipStateRows.LoadWithRelationAsync(connection, store.Schema, ids, actor.OrganisationId, cancellationToken);
         return ids.ToDictionary(id => id, id => loaded.TryGetValue(id, out var found) ? found : (ChipState.Initial(id), ChipRelation.None), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// What <paramref name="actor"/> is to the chip, from <c>chip_parties</c> alone (agencies and the registry: a present
+    /// party to every chip): how a read or write that needs the chip's events decides its 404 before reading any.
+    /// </summary>
+    public async Task<ChipRelation> RelationOfAsync(string chipId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.SeesEveryChip)
+        {
+            return ChipRelation.Current;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ChipStateRows.RelationAsync(connection, store.Schema, StreamKeys.Chip(chipId), actor.OrganisationId, cancellationToken);
     }
 
     /// <summary>The last version of the chip that <paramref name="organisationId"/> may read (null: it was never a party).</summary>

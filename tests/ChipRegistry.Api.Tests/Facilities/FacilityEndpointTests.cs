@@ -55,6 +55,24 @@ public sealed class FacilityEndpointTests(ApiFixture host) : IClassFixture<ApiFi
         Assert.Equal(before, await world.EventCountAsync());
     }
 
+    [Fact]
+    public async Task installing_a_chip_at_a_facility_another_operator_runs_answers_as_an_unknown_facility_and_names_nobody()
+    {
+        var rival = await host.OrganisationKeyAsync("op-install-rival", OrganisationKind.Operator);
+        var arrange = new Chips.ChipArranger(host);
+        var site = await arrange.FacilityOfAsync(new ChipRegistry.Domain.Common.Actor("op-install-owner", OrganisationKind.Operator));
+        var chipId = await arrange.InCustodyOfAsync(new ChipRegistry.Domain.Common.Actor("op-install-rival", OrganisationKind.Operator));
+        var before = await world.EventCountAsync();
+
+        var hidden = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chipId}/installations", rival.Token, new { facilityId = site.Id, clusterId = "c1", rack = "r1" });
+        var unknown = await host.SendAsync(HttpMethod.Post, $"/api/v1/chips/{chipId}/installations", rival.Token, new { facilityId = site.Id + "x", clusterId = "c1", rack = "r1" });
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "unknown_facility"), (hidden.StatusCode, await ApiFixture.ProblemCodeAsync(hidden)));
+        Assert.Equal(await Shape(unknown, site.Id + "x"), await Shape(hidden, site.Id));
+        Assert.DoesNotContain("op-install-owner", await hidden.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(before, await world.EventCountAsync());
+    }
+
     [Theory]
     [InlineData("{\"facilityId\":\"bad-site\",\"name\":\"n\",\"country\":\"US\",\"latitude\":91,\"longitude\":0,\"declaredPowerMw\":1}", "invalid_coordinates", 422)]
     [InlineData("{\"facilityId\":\"bad-site\",\"name\":\"n\",\"country\":\"US\",\"latitude\":0,\"longitude\":0,\"declaredPowerMw\":0}", "invalid_power", 422)]

@@ -108,6 +108,51 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task a_hidden_chips_404_runs_the_statements_an_unknown_serials_runs_and_reads_neither_its_events_nor_a_history()
+    {
+        var (registry, log, logged, unlogged) = await StartLoggedAsync();
+        await using var _ = logged;
+        var hidden = await SoldToBuyerAsync(unlogged);
+        for (var n = 0; n < 60; n++)
+        {
+            (await unlogged.Commands.HandleAsync(new ReportChipObservation(ChipWorld.Id(), hidden, "inspection", null, "TW", $"inspected {n}", ChipWorld.Mfr, ChipWorld.Next()),
+                cancellationToken: Cancel)).EnsureAccepted();
+        }
+        var unknown = $"nvidia:none-{Guid.NewGuid():N}";
+        var pipeline = new ChipPipeline(registry.Commands);
+        var stranger = ChipWorld.Stranger;
+
+        // What the API's reads (state, history) and writes (an act, a void) do before they answer 404.
+        async Task<(IReadOnlyList<string> Statements, bool Found)> DecideAsync(string chipId, Func<string, Task<bool>> decision)
+        {
+            log.Start();
+            var found = await decision(chipId);
+            log.Stop();
+            return (log.Statements, found);
+        }
+        var decisions = new Dictionary<string, Func<string, Task<bool>>>
+        {
+            ["state"] = async chipId => (await registry.Reads.LoadChipForAsync(chipId, stranger, Cancel)).Relation != ChipRelation.None,
+            ["history"] = async chipId => await registry.Reads.RelationOfAsync(chipId, stranger, Cancel) != ChipRelation.None,
+            ["act"] = async chipId => (await pipeline.RunAsync(chipId, stranger, new ChipWriteRules(),
+                _ => Task.FromResult<IChipCommand>(new PlaceChipHold(ChipWorld.Id(), chipId, "x", stranger, ChipWorld.Next())), null, Cancel)).Error?.Code != ChipErrors.ChipNotFound,
+            ["void"] = async chipId => (await pipeline.RunAsync(chipId, stranger, new ChipWriteRules { NeedsHistory = true, RequiresParty = false },
+                _ => Task.FromResult<IChipCommand>(new VoidChipEvent(ChipWorld.Id(), chipId, Guid.NewGuid(), "x", stranger, ChipWorld.Next())), null, Cancel)).Error?.Code != ChipErrors.ChipNotFound,
+        };
+        foreach (var (name, decision) in decisions)
+        {
+            var ofHidden = await DecideAsync(hidden, decision);
+            var ofUnknown = await DecideAsync(unknown, decision);
+
+            Assert.False(ofHidden.Found, name);
+            Assert.False(ofUnknown.Found, name);
+            Assert.Equal(ofUnknown.Statements, ofHidden.Statements);
+            Assert.Single(ofHidden.Statements);
+            Assert.DoesNotContain(ofHidden.Statements, sql => sql.Contains(".events", StringComparison.Ordinal) || sql.Contains("history", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
     public async Task the_chip_state_row_an_append_writes_does_not_grow_with_the_chips_event_count()
     {
         var registry = await fixture.StartAsync();

@@ -21,8 +21,13 @@ internal static class Installations
                 var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian), async (_, actor) =>
                 {
-                    var facility = (await writes.Reads.LoadFacilityAsync(facilityId, cancellationToken)).State
-                        ?? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_facility", "The facility is not in the registry.", "facilityId: register the facility first.");
+                    // A facility another organisation operates is answered exactly as an unknown one: whether a site
+                    // exists, and who runs it, is not the caller's to learn from an installation.
+                    var facility = (await writes.Reads.LoadFacilityAsync(facilityId, cancellationToken)).State;
+                    if (facility is null || facility.OperatorId != actor.OrganisationId)
+                    {
+                        throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_facility", "No such facility operated by this organisation.", "facilityId: a facility this organisation registered.");
+                    }
                     return new InstallChip(Guid.CreateVersion7(), chipId, facility, clusterId, rack, actor, at);
                 }, cancellationToken);
                 return ChipWriteResults.Created(http, outcome.Version, outcome.Recorded);

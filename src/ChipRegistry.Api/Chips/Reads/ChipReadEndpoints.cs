@@ -71,9 +71,16 @@ public static class ChipReadEndpoints
             var recordedBy = ParseInstant(knownAt, "knownAt");
             var query = asOf is null && knownAt is null ? null : $"asOf={asOf}&knownAt={knownAt}";
             await LogIfEverythingReaderAsync(context, log, ChipReadEndpoint.History, chipId, query, cancellationToken);
-            var stream = IsChipId(chipId) ? await reads.ReadChipHistoryAsync(chipId, null, cancellationToken) : [];
+            // Whether the caller may see the chip is decided from its party periods before any event is read, so a
+            // hidden chip's 404 costs what an unknown serial's costs however long its history.
+            var actor = context.User.Actor();
+            if (!IsChipId(chipId) || await reads.RelationOfAsync(chipId, actor, cancellationToken) == ChipRelation.None)
+            {
+                throw new ChipNotFoundException();
+            }
+            var stream = await reads.ReadChipHistoryAsync(chipId, null, cancellationToken);
             var events = stream.Where(e => e.Data is IChipEvent).ToList();
-            var view = ChipVisibility.For(chipId, events.Select(e => (IChipEvent)e.Data).ToList(), context.User.Actor());
+            var view = ChipVisibility.For(chipId, events.Select(e => (IChipEvent)e.Data).ToList(), actor);
             if (!view.IsVisible)
             {
                 throw new ChipNotFoundException();

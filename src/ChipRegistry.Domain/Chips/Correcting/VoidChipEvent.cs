@@ -27,7 +27,7 @@ public static partial class ChipDecisions
             if (target.RecordedBy != Who(c)) return Error(VoidNotPermitted, "only the event's recorder or an agency voids it");
             if (dependents.FirstOrDefault(d => d.RecordedBy != Who(c)) is { } other)
             {
-                return Error(VoidDependentsByOthers, $"{other.GetType().Name} {other.EventId} by {other.RecordedBy} depends on it: an agency must void it");
+                return Error(VoidDependentsByOthers, $"{other.GetType().Name} {other.EventId}, recorded by another organisation, depends on it: an agency must void it");
             }
         }
         var order = dependents.Append(target).ToList();

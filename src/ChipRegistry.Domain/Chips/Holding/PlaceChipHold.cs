@@ -12,7 +12,7 @@ public static partial class ChipDecisions
     {
         if (AgencyGuard(c, s, c.Reason) is { } error) return error;
         if (s.Stage == ChipStage.Destroyed) return Error(ChipErrors.ChipDestroyed, "the chip was destroyed");
-        if (s.Hold is not null) return Error(ChipAlreadyOnHold, $"already on hold by {s.Hold.AgencyId}");
+        if (s.Hold is not null) return Error(ChipAlreadyOnHold, "the chip is already on hold");
         return Accepted(new ChipHoldPlaced(c.EventId, s.ChipId, c.Reason, c.LotId, Who(c), c.At));
     }
 }

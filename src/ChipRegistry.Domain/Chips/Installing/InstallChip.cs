@@ -16,7 +16,7 @@ public static partial class ChipDecisions
             if (s.Stage == ChipStage.Installed) return Error(ChipAlreadyInstalled, $"the chip is installed at {s.Installation?.FacilityId}");
             if (NotInStock(s) is { } stage) return stage;
             if (AssemblyMismatch(s, c.ViaAssembly) is { } packed) return packed;
-            if (c.Facility.OperatorId != Who(c)) return Error(NotFacilityOperator, $"{c.Facility.Id} is operated by {c.Facility.OperatorId}");
+            if (c.Facility.OperatorId != Who(c)) return Error(NotFacilityOperator, $"this organisation does not operate facility {c.Facility.Id}");
             if (!c.Facility.HasCluster(c.ClusterId)) return Error(ClusterNotFound, $"{c.Facility.Id} has no cluster {c.ClusterId}");
             return Accepted(new ChipInstalled(c.EventId, s.ChipId, c.Facility.Id, c.Facility.OperatorId, c.Facility.Country, c.ClusterId, c.Rack, c.ViaAssembly, Who(c), c.At));
         });

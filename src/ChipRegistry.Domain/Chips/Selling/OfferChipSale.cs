@@ -15,7 +15,7 @@ public static partial class ChipDecisions
         if (Terminal(s) is { } terminal) return terminal;
         if (s.Stage == ChipStage.Decommissioned) return Error(ChipErrors.ChipDecommissioned, "a decommissioned chip is not sold");
         if (Frozen(s) is { } frozen) return frozen;
-        if (s.Offer is not null) return Error(SaleAlreadyOffered, $"an offer to {s.Offer.BuyerId} is open");
+        if (s.Offer is not null) return Error(SaleAlreadyOffered, "an offer of this chip is open");
         if (string.IsNullOrWhiteSpace(c.BuyerId) || c.BuyerId == s.OwnerId) return Error(InvalidBuyer, "the buyer is another organisation");
         return Accepted(new ChipSaleOffered(c.EventId, s.ChipId, Who(c), c.BuyerId, Who(c), c.At));
     }
