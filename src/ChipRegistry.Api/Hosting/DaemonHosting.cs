@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Projections;
 using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Api.Hosting;
@@ -13,7 +14,7 @@ public static class DaemonHosting
     {
         builder.Services.AddSingleton(services => new ProjectionDaemon(
             services.GetRequiredService<PostgresEventStore>(),
-            new ProjectionDaemonOptions(),
+            new ProjectionDaemonOptions { Projections = RegistryProjections.All() },
             services.GetRequiredService<ILogger<ProjectionDaemon>>()));
         builder.Services.AddHostedService<DaemonHostService>();
         return builder;

@@ -30,11 +30,13 @@ public interface IAsyncProjection
 /// <summary>
 /// A table of an async projection: its name (unqualified, in the store's schema) and the body of
 /// its <c>create table</c> statement, e.g. <c>(stream_key text primary key, events bigint not null)</c>.
-/// A rebuild copies it with <c>create table ... (like live including all)</c>.
+/// <see cref="Indexes"/> are the bodies of its <c>create index</c> statements after the table's name, e.g.
+/// <c>using gist (tstzrange(valid_from, valid_to))</c>; they are created with the table. A rebuild copies both
+/// with <c>create table ... (like live including all)</c>.
 /// </summary>
 public sealed partial record ProjectionTable
 {
-    public ProjectionTable(string name, string definition)
+    public ProjectionTable(string name, string definition, IReadOnlyList<string>? indexes = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(definition);
@@ -45,11 +47,14 @@ public sealed partial record ProjectionTable
         }
         Name = name;
         Definition = definition;
+        Indexes = indexes ?? [];
     }
 
     public string Name { get; }
 
     public string Definition { get; }
+
+    public IReadOnlyList<string> Indexes { get; }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,53}$", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();

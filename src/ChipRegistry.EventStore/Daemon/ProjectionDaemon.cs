@@ -75,7 +75,10 @@ public sealed class ProjectionDaemon : BackgroundService
             batch.BatchCommands.Add(lockCommand);
             foreach (var table in options.Projections.SelectMany(p => p.Projection.Tables))
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"create table if not exists {schema}.\"{table.Name}\" {table.Definition}"));
+                // Indexes only with a new table: after a rebuild the live table carries the shadow's copies, under other names.
+                var indexes = string.Concat(table.Indexes.Select(index => $"create index on {schema}.\"{table.Name}\" {index};\n"));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                    $"do $prepare$ begin if to_regclass('{schema}.\"{table.Name}\"') is null then create table {schema}.\"{table.Name}\" {table.Definition};\n{indexes} end if; end $prepare$"));
             }
             var rows = new NpgsqlBatchCommand($"insert into {schema}.projection_progress (name) select unnest($1::text[]) on conflict (name) do nothing");
             rows.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. options.Projections.Select(p => p.Name)] });

@@ -153,7 +153,7 @@ public static class ChipReadEndpoints
     }
 
     /// <summary>Agencies' and the registry's reads are logged before anything is answered, unknown serials included.</summary>
-    private static Task LogIfEverythingReaderAsync(HttpContext context, ChipReadLog log, string endpoint, string chipId, string? query, CancellationToken cancellationToken) =>
+    internal static Task LogIfEverythingReaderAsync(HttpContext context, ChipReadLog log, string endpoint, string chipId, string? query, CancellationToken cancellationToken) =>
         context.User.ReadsEverything() ? log.RecordAsync(context.User, endpoint, chipId, query, null, cancellationToken) : Task.CompletedTask;
 
     /// <summary>A serial the registry could hold; anything else is simply not found, like any unknown serial.</summary>

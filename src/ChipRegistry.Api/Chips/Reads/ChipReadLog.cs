@@ -6,11 +6,12 @@ using NodaTime;
 
 namespace ChipRegistry.Api.Chips.Reads;
 
-/// <summary>What was read: the chip state, the chip history, or a verification.</summary>
+/// <summary>What was read: the chip state, the chip history, the chip's placements, or a verification.</summary>
 public static class ChipReadEndpoint
 {
     public const string State = "chip_state";
     public const string History = "chip_history";
+    public const string Placements = "chip_placements";
     public const string Verification = "verification";
 }
 

@@ -1,0 +1,15 @@
+using ChipRegistry.Domain.Persistence;
+using ChipRegistry.Domain.Projections.Placements;
+using ChipRegistry.EventStore;
+
+namespace ChipRegistry.Domain.Projections;
+
+/// <summary>The registry's async projections, run by the daemon wherever the registry is hosted.</summary>
+public static class RegistryProjections
+{
+    public static IReadOnlyList<AsyncProjectionRegistration> All()
+    {
+        var serializer = new EventSerializer(DomainStore.EventTypes());
+        return [new AsyncProjectionRegistration(new ChipPlacementProjection(serializer))];
+    }
+}
