@@ -10,18 +10,6 @@ public static class Countries
     public const string Macau = "MO";
     public const string UnitedStates = "US";
 
-    /// <summary>A country that is not two upper-case ASCII letters (422).</summary>
-    public const string InvalidCountry = "invalid_country";
-
-    /// <summary>Two upper-case letters that ISO 3166-1 has not assigned to a country (<c>XX</c>, <c>ZZ</c>, <c>QQ</c>, <c>AA</c>) (422).</summary>
-    public const string UnknownCountry = "unknown_country";
-
-    public static IReadOnlyDictionary<string, ErrorKind> ErrorKinds { get; } = new Dictionary<string, ErrorKind>(StringComparer.Ordinal)
-    {
-        [InvalidCountry] = ErrorKind.Invalid,
-        [UnknownCountry] = ErrorKind.Invalid,
-    };
-
     /// <summary>
     /// The 249 officially assigned ISO 3166-1 alpha-2 codes as of 2026-12-05, taken from the ISO 3166
     /// Maintenance Agency's list as packaged by Debian iso-codes 4.15.0 (<c>iso_3166-1.json</c>); the set has not
@@ -58,8 +46,8 @@ public static class Countries
     /// one check of every country the domain accepts. A stored country is never re-checked.
     /// </summary>
     public static DomainError? Problem(string? code, string field) =>
-        !IsAlpha2(code) ? new DomainError(InvalidCountry, $"{field} '{code}' is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. DE)")
-        : !IsAssigned(code) ? new DomainError(UnknownCountry, $"{field} '{code}' is not an assigned ISO 3166-1 alpha-2 code")
+        !IsAlpha2(code) ? new DomainError(CountryErrors.InvalidCountry, $"{field} '{code}' is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. DE)")
+        : !IsAssigned(code) ? new DomainError(CountryErrors.UnknownCountry, $"{field} '{code}' is not an assigned ISO 3166-1 alpha-2 code")
         : null;
 
     /// <summary>The EAR has treated Hong Kong as China since 2020-12-23 for country groups and destination rules.</summary>

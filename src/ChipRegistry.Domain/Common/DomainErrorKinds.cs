@@ -19,7 +19,7 @@ public static class DomainErrorKinds
     [
         CommandErrors.ErrorKinds, ChipErrors.ErrorKinds, RegisterChipLot.ErrorKinds, AssemblyErrors.ErrorKinds, ModelErrors.ErrorKinds,
         FacilityErrors.ErrorKinds, LicenceErrors.ErrorKinds, OrganisationErrors.ErrorKinds, Identifiers.ErrorKinds, Serials.ErrorKinds,
-        FreeText.ErrorKinds, Countries.ErrorKinds,
+        FreeText.ErrorKinds, CountryErrors.ErrorKinds,
     ];
 
     /// <summary>Every declared code and its kind.</summary>

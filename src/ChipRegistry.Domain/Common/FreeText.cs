@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ChipRegistry.Domain.Common;
 
 /// <summary>
@@ -50,7 +48,7 @@ public static class FreeText
                 return Refuse(field, $"holds the control character U+{(int)c:X4} at {i}{(multiLine ? " (only line breaks and tabs are allowed)" : "")}");
             }
         }
-        var normalised = value.IsNormalized(NormalizationForm.FormC) ? value : value.Normalize(NormalizationForm.FormC);
+        var normalised = Nfc.Normalize(value);
         return normalised.Length > maxLength ? Refuse(field, $"is longer than {maxLength:N0} characters") : new TextCheck(normalised, null);
     }
 

@@ -13,9 +13,9 @@ public static partial class ChipDecisions
     {
         if (c.Actor.Kind != OrganisationKind.Manufacturer) return Error(NotManufacturer, "only a manufacturer registers the chips it made");
         if (s.Stage != ChipStage.Unregistered) return Error(ChipAlreadyRegistered, $"chip {s.ChipId} is already registered");
-        if (string.IsNullOrWhiteSpace(c.ModelId) || string.IsNullOrWhiteSpace(c.LotId)) return Error(InvalidChip, "a chip has a model and a lot");
         if (Serials.ProblemWithNewChipId(s.ChipId) is { } serialError) return serialError;
         if (Identifiers.ProblemWithNew(c.LotId, "lotId") is { } lotError) return lotError;
+        if (string.IsNullOrWhiteSpace(c.ModelId)) return Error(InvalidChip, "a chip has a model");
         if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
         return Accepted(new ChipFabricated(c.EventId, s.ChipId, c.ModelId, Who(c), c.LotId, c.Country, Who(c), c.At));
     }
