@@ -110,6 +110,24 @@ public sealed class RegistryReads
             StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The registered chips whose ids equal one of <paramref name="chipIds"/> ignoring case (the lot's check for a serial
+    /// registered in another case): one query over the case-folded index, the folding done by PostgreSQL so a lot of
+    /// 100,000 serials allocates no second copy of its ids.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindChipsInAnyCaseAsync(string[] chipIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chipIds);
+        var found = new List<string>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"select chip_id from {store.Schema.Quoted}.chip_state where lower(chip_id) = any(array(select lower(id) from unnest($1::text[]) id))", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chipIds });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetString(0));
+        return found;
+    }
+
     /// <summary>The last version of the chip that <paramref name="organisationId"/> may read (null: it was never a party).</summary>
     public async Task<long?> VisibleUpToAsync(string chipId, string organisationId, CancellationToken cancellationToken = default)
     {

@@ -130,7 +130,8 @@ public static class RegisterChipLotCommand
         }
         // Chips registered under a serial of another case: one query for the whole lot, before the append commits (an
         // exact repeat is the store's own stream conflict). Two lots racing with twins of one serial are not caught here.
-        var twins = (await reads.RegisteredChipIdsAsync(seen, cancellationToken)).Where(p => p.Key != p.Value).Select(p => p.Value).Order(StringComparer.Ordinal).ToList();
+        var twins = (await reads.FindChipsInAnyCaseAsync([.. seen], cancellationToken))
+            .Where(registered => seen.TryGetValue(registered, out var named) && named != registered).Order(StringComparer.Ordinal).ToList();
         if (twins.Count > 0)
         {
             var shown = string.Join(", ", twins.Take(20)) + (twins.Count > 20 ? $" and {twins.Count - 20} more" : "");
