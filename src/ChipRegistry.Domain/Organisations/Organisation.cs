@@ -94,6 +94,7 @@ public static class OrganisationDecisions
         if (state is not null) return new DomainError(OrganisationErrors.OrganisationAlreadyRegistered, $"organisation '{c.OrganisationId}' is already registered");
         if (c.Kind == OrganisationKind.Registry) return new DomainError(OrganisationErrors.InvalidOrganisation, "the registry organisation is built in");
         if (Identifiers.ProblemWithNew(c.OrganisationId, "organisationId") is { } idError) return idError;
+        if (string.IsNullOrWhiteSpace(c.Name)) return new DomainError(OrganisationErrors.InvalidOrganisation, "a name is required");
         var name = FreeText.Name(c.Name, "name");
         if (name.Error is not null) return name.Error;
         if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
