@@ -1,6 +1,7 @@
 using ChipRegistry.Api.Assemblies;
 using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Catalog;
+using ChipRegistry.Api.Chips;
 using ChipRegistry.Api.Chips.Lifecycle;
 using ChipRegistry.Api.Chips.Lots;
 using ChipRegistry.Api.Chips.Observations;
@@ -43,6 +44,7 @@ app.UseRateLimiter();
 app.UseBodySizeLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseChipIdCasing();
 app.UseIdempotencyKeys();
 app.MapOpenApi();
 app.MapApiReference();

@@ -41,6 +41,9 @@ public static class PackAndUnpackChipsEndpoints
             throw new Problems.ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_chip_list", "Too many chips for one assembly.", $"At most {MaxChips} chips per request.");
         }
         var at = context.BusinessTime(body.OccurredAt);
+        // Serials are case-insensitive: each id as its chip was registered (one query for the list).
+        var registered = await reads.RegisteredChipIdsAsync(body.ChipIds, cancellationToken);
+        body = body with { ChipIds = [.. body.ChipIds.Select(id => registered[id])] };
         await reads.LoadHeldAssemblyAsync(assemblyId, context.User, cancellationToken);
         await reads.RequireVisibleChipsAsync(body.ChipIds, context.User, cancellationToken);
         return (body, at);

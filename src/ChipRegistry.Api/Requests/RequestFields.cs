@@ -44,10 +44,11 @@ public static class RequestFields
         return value;
     }
 
+    /// <summary>A country: an assigned ISO 3166-1 alpha-2 code (<see cref="Countries.Problem"/>: 422 <c>invalid_country</c> or <c>unknown_country</c>).</summary>
     public static string Country(string value, string field) =>
-        Countries.IsAlpha2(value)
-            ? value
-            : throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_country", "A country is not an ISO 3166-1 alpha-2 code.", $"{field} must be two upper-case letters, e.g. DE.");
+        Countries.Problem(value, field) is { } error
+            ? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, error.Code, "A country is not an assigned ISO 3166-1 alpha-2 code.", error.Message)
+            : value;
 
     private static ApiProblemException Invalid(string field, string detail) =>
         new(StatusCodes.Status422UnprocessableEntity, "invalid_field", $"The field {field} is not acceptable.", detail);

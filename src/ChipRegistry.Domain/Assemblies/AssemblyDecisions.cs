@@ -42,9 +42,12 @@ public static class AssemblyDecisions
     {
         if (c.Actor.Kind is not (OrganisationKind.Integrator or OrganisationKind.Manufacturer)) return new DomainError(AssemblyErrors.NotIntegrator, "an integrator or manufacturer registers assemblies");
         if (state is not null) return new DomainError(AssemblyErrors.AssemblyAlreadyRegistered, $"assembly '{c.AssemblyId}' is already registered");
+        if (Identifiers.ProblemWithNew(c.AssemblyId, "assemblyId") is { } idError) return idError;
         if (string.IsNullOrWhiteSpace(c.Serial)) return new DomainError(AssemblyErrors.InvalidAssembly, "an assembly has a serial");
-        if (!Countries.IsAlpha2(c.Country)) return new DomainError(AssemblyErrors.InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
-        return Decision<IAssemblyEvent>.Accept(new AssemblyRegistered(c.AssemblyId, c.Kind, c.Serial, c.Country, c.Actor.OrganisationId, c.At));
+        var serial = FreeText.Name(c.Serial, "serial");
+        if (serial.Error is not null) return serial.Error;
+        if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
+        return Decision<IAssemblyEvent>.Accept(new AssemblyRegistered(c.AssemblyId, c.Kind, serial.Text!, c.Country, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<StreamEvents> Decide(PackChipsIntoAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)
@@ -71,7 +74,7 @@ public static class AssemblyDecisions
     {
         if (Guard(state, c.AssemblyId, c.Actor, state?.CustodianId) is { } error) return error;
         if (state!.Stage != AssemblyStage.InStock) return Error(NotInStock(state.Stage), $"assembly {state.Id} is {state.Stage}");
-        if (!Countries.IsAlpha2(c.DestinationCountry)) return Error(AssemblyErrors.InvalidCountry, $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
+        if (Countries.Problem(c.DestinationCountry, "destinationCountry") is { } countryError) return Decision<StreamEvents>.Reject(countryError);
         if (state.ChipIds.FirstOrDefault(id => !chips.ContainsKey(id)) is { } unknown) return Error(AssemblyErrors.ChipStateMissing, $"no state given for packed chip {unknown}");
         var missingModel = state.ChipIds.Select(id => chips[id].ModelId ?? "").FirstOrDefault(m => !c.Models.ContainsKey(m));
         if (missingModel is not null) return Error(AssemblyErrors.ModelSpecMissing, $"no spec given for model '{missingModel}'");

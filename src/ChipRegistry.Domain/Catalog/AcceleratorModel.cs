@@ -66,12 +66,37 @@ public static class AcceleratorModelDecisions
         return problems.Count > 0 ? new DomainError(ModelErrors.InvalidSpec, string.Join("; ", problems)) : null;
     }
 
+    /// <summary>The spec with its texts (vendor, name, interconnect note) NFC-normalised, or why one breaks <see cref="FreeText"/>.</summary>
+    private static (AcceleratorSpec? Spec, DomainError? Error) NormalisedTexts(AcceleratorSpec spec)
+    {
+        var vendor = FreeText.Name(spec.Vendor, "vendor");
+        var name = FreeText.Name(spec.Name, "name");
+        var note = FreeText.Optional(spec.InterconnectNote, "interconnectNote", multiLine: false);
+        return (vendor.Error ?? name.Error ?? note.Error) is { } error
+            ? (null, error)
+            : (spec with { Vendor = vendor.Text!, Name = name.Text!, InterconnectNote = note.Text }, null);
+    }
+
+    /// <summary>
+    /// A model id belongs to its manufacturer: it starts with the manufacturer's id and '-' (<c>nvidia-h100-sxm</c> is
+    /// nvidia's), so no manufacturer takes a name that reads as another's model.
+    /// </summary>
+    public static bool BelongsTo(string modelId, string manufacturerId) =>
+        modelId.Length > manufacturerId.Length + 1 && modelId.StartsWith(manufacturerId, StringComparison.Ordinal) && modelId[manufacturerId.Length] == '-';
+
     public static Decision<IAcceleratorModelEvent> Decide(RegisterAcceleratorModel c, AcceleratorModel? state)
     {
         if (c.Actor.Kind != OrganisationKind.Manufacturer) return new DomainError(ModelErrors.NotManufacturer, "only a manufacturer registers a model");
         if (state is not null) return new DomainError(ModelErrors.ModelAlreadyRegistered, $"model '{state.ModelId}' is already registered");
+        if (Identifiers.ProblemWithNew(c.Spec.ModelId, "modelId") is { } idError) return idError;
+        if (!BelongsTo(c.Spec.ModelId, c.Actor.OrganisationId))
+        {
+            return new DomainError(ModelErrors.ForeignModelId, $"modelId must start with the manufacturer's id and '-' ({c.Actor.OrganisationId}-...)");
+        }
         if (SpecProblems(c.Spec, c.Spec.ModelId) is { } error) return error;
-        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorModelRegistered(c.Spec.ModelId, c.Actor.OrganisationId, c.Spec, c.Actor.OrganisationId, c.At));
+        var (spec, textError) = NormalisedTexts(c.Spec);
+        if (textError is not null) return textError;
+        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorModelRegistered(spec!.ModelId, c.Actor.OrganisationId, spec, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IAcceleratorModelEvent> Decide(ReviseAcceleratorSpec c, AcceleratorModel? state)
@@ -79,7 +104,10 @@ public static class AcceleratorModelDecisions
         if (state is null) return new DomainError(ModelErrors.ModelNotRegistered, $"model '{c.ModelId}' is not registered");
         if (c.Actor.OrganisationId != state.ManufacturerId) return new DomainError(ModelErrors.NotModelManufacturer, "only the model's manufacturer revises its spec");
         if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
-        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecRevised(state.ModelId, state.Current.Revision + 1, c.Spec, c.Note, c.Actor.OrganisationId, c.At));
+        var (spec, textError) = NormalisedTexts(c.Spec);
+        var note = string.IsNullOrEmpty(c.Note) ? new TextCheck("", null) : FreeText.Detail(c.Note, "note");
+        if ((textError ?? note.Error) is { } invalidText) return invalidText;
+        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecRevised(state.ModelId, state.Current.Revision + 1, spec!, note.Text!, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IAcceleratorModelEvent> Decide(RecordSpecFinding c, AcceleratorModel? state)
@@ -88,7 +116,10 @@ public static class AcceleratorModelDecisions
         if (state is null) return new DomainError(ModelErrors.ModelNotRegistered, $"model '{c.ModelId}' is not registered");
         if (string.IsNullOrWhiteSpace(c.Finding)) return new DomainError(ModelErrors.FindingRequired, "a finding states what was found");
         if (SpecProblems(c.Spec, state.ModelId) is { } error) return error;
-        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecFindingRecorded(state.ModelId, c.Spec, c.Finding, c.Actor.OrganisationId, c.At));
+        var (spec, textError) = NormalisedTexts(c.Spec);
+        var finding = FreeText.Detail(c.Finding, "finding");
+        if ((textError ?? finding.Error) is { } invalidText) return invalidText;
+        return Decision<IAcceleratorModelEvent>.Accept(new AcceleratorSpecFindingRecorded(state.ModelId, spec!, finding.Text!, c.Actor.OrganisationId, c.At));
     }
 }
 

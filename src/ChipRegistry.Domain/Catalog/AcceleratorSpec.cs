@@ -56,6 +56,7 @@ public sealed record AcceleratorSpec(
         if (string.IsNullOrWhiteSpace(ModelId)) problems.Add("model id is empty");
         if (string.IsNullOrWhiteSpace(Vendor)) problems.Add("vendor is empty");
         if (string.IsNullOrWhiteSpace(Name)) problems.Add("name is empty");
+        if (Throughput.Count == 0) problems.Add("a model needs at least one throughput figure");
         foreach (var t in Throughput)
         {
             if (t.BitLength <= 0) problems.Add($"{t.Precision}: bit length must be positive");

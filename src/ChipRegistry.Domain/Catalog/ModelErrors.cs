@@ -13,6 +13,9 @@ public static class ModelErrors
     public const string NotModelManufacturer = "not_model_manufacturer";
     public const string FindingRequired = "finding_required";
 
+    /// <summary>A new model id that does not start with its manufacturer's id and '-'.</summary>
+    public const string ForeignModelId = "foreign_model_id";
+
     public static IReadOnlyDictionary<string, ErrorKind> ErrorKinds { get; } = new Dictionary<string, ErrorKind>(StringComparer.Ordinal)
     {
         [NotManufacturer] = ErrorKind.Refused,
@@ -22,5 +25,6 @@ public static class ModelErrors
         [ModelNotRegistered] = ErrorKind.NotFound,
         [NotModelManufacturer] = ErrorKind.Conflict,
         [FindingRequired] = ErrorKind.Invalid,
+        [ForeignModelId] = ErrorKind.Invalid,
     };
 }

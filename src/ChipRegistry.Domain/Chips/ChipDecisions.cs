@@ -23,7 +23,10 @@ public static partial class ChipDecisions
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(history);
         if (command.ChipId != history.ChipId) throw new ArgumentException($"command for {command.ChipId} decided against {history.ChipId}", nameof(command));
-        return command is VoidChipEvent v ? Void(v, history) : Decide(command, history.State);
+        if (command is not VoidChipEvent) return Decide(command, history.State);
+        var (checkedCommand, textError) = WithCheckedTexts(command);
+        if (textError is not null) return textError;
+        return Void((VoidChipEvent)checkedCommand, history);
     }
 
     /// <summary>Decides every command but a void (which needs the history: <see cref="Decide(IChipCommand, ChipHistory)"/>).</summary>
@@ -32,7 +35,9 @@ public static partial class ChipDecisions
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         if (command.ChipId != state.ChipId) throw new ArgumentException($"command for {command.ChipId} decided against {state.ChipId}", nameof(command));
-        var decision = command switch
+        var (checkedCommand, textError) = WithCheckedTexts(command);
+        if (textError is not null) return textError;
+        var decision = checkedCommand switch
         {
             RegisterChip c => Register(c, state),
             OfferChipSale c => Offer(c, state),

@@ -18,7 +18,8 @@ public static class DomainErrorKinds
     public static IReadOnlyList<IReadOnlyDictionary<string, ErrorKind>> Tables { get; } =
     [
         CommandErrors.ErrorKinds, ChipErrors.ErrorKinds, RegisterChipLot.ErrorKinds, AssemblyErrors.ErrorKinds, ModelErrors.ErrorKinds,
-        FacilityErrors.ErrorKinds, LicenceErrors.ErrorKinds, OrganisationErrors.ErrorKinds,
+        FacilityErrors.ErrorKinds, LicenceErrors.ErrorKinds, OrganisationErrors.ErrorKinds, Identifiers.ErrorKinds, Serials.ErrorKinds,
+        FreeText.ErrorKinds, CountryErrors.ErrorKinds,
     ];
 
     /// <summary>Every declared code and its kind.</summary>

@@ -60,10 +60,13 @@ public static class FacilityDecisions
     {
         if (c.Actor.Kind != OrganisationKind.Operator) return new DomainError(FacilityErrors.NotOperator, "only an operator registers a facility");
         if (state is not null) return new DomainError(FacilityErrors.FacilityAlreadyRegistered, $"facility '{c.FacilityId}' is already registered");
-        if (!Countries.IsAlpha2(c.Country)) return new DomainError(FacilityErrors.InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        if (Identifiers.ProblemWithNew(c.FacilityId, "facilityId") is { } idError) return idError;
+        var name = FreeText.Name(c.Name, "name");
+        if (name.Error is not null) return name.Error;
+        if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
         if (c.Latitude is < -90m or > 90m || c.Longitude is < -180m or > 180m) return new DomainError(FacilityErrors.InvalidCoordinates, "latitude must be within ±90 and longitude within ±180");
         if (c.DeclaredPowerMw <= 0m) return new DomainError(FacilityErrors.InvalidPower, "declared power must be positive");
-        return Decision<IFacilityEvent>.Accept(new FacilityRegistered(c.FacilityId, c.Actor.OrganisationId, c.Name, c.Country, c.Latitude, c.Longitude, c.DeclaredPowerMw, c.Actor.OrganisationId, c.At));
+        return Decision<IFacilityEvent>.Accept(new FacilityRegistered(c.FacilityId, c.Actor.OrganisationId, name.Text!, c.Country, c.Latitude, c.Longitude, c.DeclaredPowerMw, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<IFacilityEvent> Decide(DeclareFacilityPower c, Facility? state)
@@ -79,7 +82,10 @@ public static class FacilityDecisions
         if (state is null) return new DomainError(FacilityErrors.FacilityNotRegistered, $"facility '{c.FacilityId}' is not registered");
         if (c.Actor.OrganisationId != state.OperatorId) return new DomainError(FacilityErrors.NotFacilityOperator, "only the facility's operator registers clusters");
         if (state.HasCluster(c.ClusterId)) return new DomainError(FacilityErrors.ClusterAlreadyRegistered, $"cluster '{c.ClusterId}' already exists");
-        return Decision<IFacilityEvent>.Accept(new ClusterRegistered(state.Id, c.ClusterId, c.Name, c.Actor.OrganisationId, c.At));
+        if (Identifiers.ProblemWithNew(c.ClusterId, "clusterId") is { } idError) return idError;
+        var name = FreeText.Name(c.Name, "name");
+        if (name.Error is not null) return name.Error;
+        return Decision<IFacilityEvent>.Accept(new ClusterRegistered(state.Id, c.ClusterId, name.Text!, c.Actor.OrganisationId, c.At));
     }
 }
 

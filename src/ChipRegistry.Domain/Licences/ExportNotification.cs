@@ -55,9 +55,10 @@ public static partial class ExportNotificationDecisions
     {
         if (state is not null) return new DomainError(LicenceErrors.NotificationAlreadyFiled, $"notification '{c.NotificationId}' already exists");
         if (c.Actor.IsAgency) return new DomainError(LicenceErrors.NotExporter, "the exporter files the notification, not an agency");
+        if (Identifiers.ProblemWithNew(c.NotificationId, "notificationId") is { } idError) return idError;
         if (!IsAuthorisationNumber(c.Number)) return new DomainError(LicenceErrors.InvalidNotificationNumber, $"'{c.Number}' is not A followed by 6 digits");
         if (string.IsNullOrWhiteSpace(c.ConsigneeId) || string.IsNullOrWhiteSpace(c.EndUserId)) return new DomainError(LicenceErrors.InvalidNotification, "exactly one ultimate consignee and one end user");
-        if (!Countries.IsAlpha2(c.Destination)) return new DomainError(LicenceErrors.InvalidCountry, $"'{c.Destination}' is not an ISO 3166-1 alpha-2 code");
+        if (Countries.Problem(c.Destination, "destination") is { } countryError) return countryError;
         var metrics = Metrics.Compute(c.Model);
         return Decision<IExportNotificationEvent>.Accept(new ExportNotificationFiled(c.NotificationId, c.Kind, c.Number, c.Actor.OrganisationId, c.ConsigneeId, c.EndUserId,
             c.Destination, c.Model.ModelId, metrics.Tpp, metrics.PerformanceDensity, c.Model.DataCenterDesign, c.Actor.OrganisationId, c.At));

@@ -70,12 +70,15 @@ public static class LicenceDecisions
     {
         if (!c.Actor.IsAgency) return new DomainError(LicenceErrors.NotAgency, "only an agency grants licences");
         if (state is not null) return new DomainError(LicenceErrors.LicenceAlreadyGranted, $"licence '{c.LicenceId}' already exists");
+        if (Identifiers.ProblemWithNew(c.LicenceId, "licenceId") is { } idError) return idError;
         if (string.IsNullOrWhiteSpace(c.Number)) return new DomainError(LicenceErrors.InvalidLicence, "a licence has a number");
-        if (!Countries.IsAlpha2(c.Destination)) return new DomainError(LicenceErrors.InvalidCountry, $"'{c.Destination}' is not an ISO 3166-1 alpha-2 code");
+        var number = FreeText.Name(c.Number, "number");
+        if (number.Error is not null) return number.Error;
+        if (Countries.Problem(c.Destination, "destination") is { } countryError) return countryError;
         if (c.ModelIds.Count == 0) return new DomainError(LicenceErrors.InvalidLicence, "a licence covers at least one model");
         if (c.Quantity <= 0) return new DomainError(LicenceErrors.InvalidLicence, "quantity must be positive");
         if (c.ValidUntil < c.ValidFrom) return new DomainError(LicenceErrors.InvalidLicence, "validity ends before it starts");
-        return Decision<ILicenceEvent>.Accept(new LicenceGranted(c.LicenceId, c.Number, c.HolderId, c.ConsigneeId, c.EndUserId, c.Destination,
+        return Decision<ILicenceEvent>.Accept(new LicenceGranted(c.LicenceId, number.Text!, c.HolderId, c.ConsigneeId, c.EndUserId, c.Destination,
             c.ModelIds.ToArray(), c.Quantity, c.ValidFrom, c.ValidUntil, c.Actor.OrganisationId, c.At));
     }
 
@@ -85,7 +88,9 @@ public static class LicenceDecisions
         if (state is null) return new DomainError(LicenceErrors.LicenceNotFound, $"licence '{c.LicenceId}' does not exist");
         if (state.Revocation is not null) return new DomainError(LicenceErrors.LicenceAlreadyRevoked, $"licence '{state.Number}' is already revoked");
         if (string.IsNullOrWhiteSpace(c.Reason)) return new DomainError(LicenceErrors.ReasonRequired, "a revocation states its reason");
-        return Decision<ILicenceEvent>.Accept(new LicenceRevoked(state.Id, c.Reason, c.EffectiveFrom, c.Actor.OrganisationId, c.At));
+        var reason = FreeText.Detail(c.Reason, "reason");
+        if (reason.Error is not null) return reason.Error;
+        return Decision<ILicenceEvent>.Accept(new LicenceRevoked(state.Id, reason.Text!, c.EffectiveFrom, c.Actor.OrganisationId, c.At));
     }
 }
 

@@ -92,10 +92,13 @@ public static class OrganisationDecisions
     {
         if (c.Actor.Kind != OrganisationKind.Registry) return new DomainError(OrganisationErrors.NotRegistryAdmin, "only the registry's administrator registers organisations");
         if (state is not null) return new DomainError(OrganisationErrors.OrganisationAlreadyRegistered, $"organisation '{c.OrganisationId}' is already registered");
-        if (string.IsNullOrWhiteSpace(c.OrganisationId) || string.IsNullOrWhiteSpace(c.Name)) return new DomainError(OrganisationErrors.InvalidOrganisation, "id and name are required");
         if (c.Kind == OrganisationKind.Registry) return new DomainError(OrganisationErrors.InvalidOrganisation, "the registry organisation is built in");
-        if (!Countries.IsAlpha2(c.Country)) return new DomainError(OrganisationErrors.InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
-        return Decision<IOrganisationEvent>.Accept(new OrganisationRegistered(c.OrganisationId, c.Name, c.Kind, c.Country, c.FoundedOn, c.Actor.OrganisationId, c.At));
+        if (Identifiers.ProblemWithNew(c.OrganisationId, "organisationId") is { } idError) return idError;
+        if (string.IsNullOrWhiteSpace(c.Name)) return new DomainError(OrganisationErrors.InvalidOrganisation, "a name is required");
+        var name = FreeText.Name(c.Name, "name");
+        if (name.Error is not null) return name.Error;
+        if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
+        return Decision<IOrganisationEvent>.Accept(new OrganisationRegistered(c.OrganisationId, name.Text!, c.Kind, c.Country, c.FoundedOn, c.Actor.OrganisationId, c.At));
     }
 
     /// <summary>

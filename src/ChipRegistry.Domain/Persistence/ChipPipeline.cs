@@ -74,6 +74,12 @@ public sealed class ChipPipeline(CommandPipeline commands)
             {
                 throw new InvalidOperationException("A chip write built a command for another chip or actor.");
             }
+            if (command is RegisterChip && loaded.State.Version == 0
+                && (await commands.Reads.RegisteredChipIdsAsync([chipId], cancellationToken))[chipId] is var registered && registered != chipId)
+            {
+                return CommandResult.Rejected(new DomainError(ChipErrors.ChipAlreadyRegistered, $"chip {registered} is registered; serials are one chip whatever their case"))
+                    with { ConflictingStreams = [registered] };
+            }
             var decision = loaded.History is { } history ? ChipDecisions.Decide(command, history) : ChipDecisions.Decide(command, loaded.State);
             if (!decision.IsAccepted) return CommandResult.Rejected(decision.Error!);
             if (rules.RefusesObservations && command is IChipReport and not ReportChipObservation

@@ -304,7 +304,7 @@ public sealed class AttestationEndpointTests(ApiFixture host) : IClassFixture<Ap
     public async Task bad_attestations_get_their_problem_code_and_append_nothing(bool otherFacility, string? keyId, string? signature, string? method, int daysAgo, string code)
     {
         var facility = $"fac-bad-{code}-{daysAgo}";
-        var (token, chips) = await InstalledAsync($"op-bad-{code}-{daysAgo}", facility, "c1", $"bad:{code}:{daysAgo}");
+        var (token, chips) = await InstalledAsync($"op-bad-{code}-{daysAgo}", facility, "c1", $"bad:{code}.{daysAgo}");
         var at = daysAgo >= 0 ? SignedPayload.RecentSecond() - Duration.FromDays(daysAgo * 4) : SignedPayload.RecentSecond() + Duration.FromHours(1);
         var before = (await world.HistoryAsync(chips[0])).Count;
 

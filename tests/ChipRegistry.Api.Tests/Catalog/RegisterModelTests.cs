@@ -16,26 +16,26 @@ public sealed class RegisterModelTests(ApiFixture host) : IClassFixture<ApiFixtu
     {
         var maker = await host.OrganisationKeyAsync("acme-chips", OrganisationKind.Manufacturer);
 
-        var registered = await world.PostRawAsync(maker.Token, "/api/v1/models", Spec("acme-x2"));
+        var registered = await world.PostRawAsync(maker.Token, "/api/v1/models", Spec("acme-chips-x2"));
 
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        using var model = await host.GetJsonAsync(maker.Token, "/api/v1/models/acme-x2");
+        using var model = await host.GetJsonAsync(maker.Token, "/api/v1/models/acme-chips-x2");
         Assert.Equal("acme-chips", model.RootElement.GetProperty("manufacturerId").GetString());
         Assert.Equal(8000m, model.RootElement.GetProperty("tpp").GetDecimal());
         Assert.Equal(16m, model.RootElement.GetProperty("performanceDensity").GetDecimal());
     }
 
     [Theory]
-    [InlineData("dup", "", 16, 409, "model_already_registered")]
-    [InlineData("acme-x3", "", 0, 422, "invalid_spec")]
-    [InlineData("acme-x3", ",\"tpp\":1", 16, 400, "unknown_field")]
+    [InlineData("acme-bad-dup", "", 16, 409, "model_already_registered")]
+    [InlineData("acme-bad-x3", "", 0, 422, "invalid_spec")]
+    [InlineData("acme-bad-x3", ",\"tpp\":1", 16, 400, "unknown_field")]
     [InlineData("", "", 16, 422, "invalid_spec")]
     public async Task bad_model_registrations_get_their_code_and_write_nothing(string modelId, string extra, int bitLength, int status, string code)
     {
         var maker = await host.OrganisationKeyAsync("acme-bad", OrganisationKind.Manufacturer);
-        if (modelId == "dup")
+        if (modelId == "acme-bad-dup")
         {
-            await world.PostRawAsync(maker.Token, "/api/v1/models", Spec("dup"));
+            await world.PostRawAsync(maker.Token, "/api/v1/models", Spec("acme-bad-dup"));
         }
         var before = await world.EventCountAsync();
 

@@ -46,7 +46,7 @@ public sealed class ChipLifecycleScenarioTests(ApiFixture host) : IClassFixture<
     private async Task<string[]> LotAsync(Parties p, int count = 3)
     {
         var serials = Enumerable.Range(0, count).Select(_ => $"nvidia:{Guid.NewGuid():N}").ToArray();
-        var response = await host.SendAsync(HttpMethod.Post, "/api/v1/lots", p.Manufacturer, new LotRequest(ChipArranger.FreshId("TW"), CatalogSeed.H100Sxm.ModelId, "TW", Earlier, serials));
+        var response = await host.SendAsync(HttpMethod.Post, "/api/v1/lots", p.Manufacturer, new LotRequest(ChipArranger.FreshId("tw"), CatalogSeed.H100Sxm.ModelId, "TW", Earlier, serials));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return serials;
     }

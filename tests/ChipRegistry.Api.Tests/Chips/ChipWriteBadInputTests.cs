@@ -45,7 +45,7 @@ public sealed class ChipWriteBadInputTests(ApiFixture host) : IClassFixture<ApiF
             { """{"lotId":"lot-u","modelId":"nvidia-h100-sxm","country":"TW","colour":"green","serials":["nvidia:1"]}""", 400, "unknown_field" },
             { $$"""{"lotId":"lot-o","modelId":"nvidia-h100-sxm","country":"TW","serials":["{{Serial()}}"],"fabricatedAt":"2026-01-05T10:00:00Z"}""", 400, "field_order" },
             { Lot($"""["{Serial()}", "amd:12345"]"""), 422, "invalid_chip" },
-            { Lot($"""["{Serial()}", "nvidia:{Injection}"]"""), 422, "invalid_chip" },
+            { Lot($"""["{Serial()}", "nvidia:{Injection}"]"""), 422, "invalid_serial" },
             { Lot($"""["{Injection}"]"""), 422, "invalid_chip" },
             { Lot($"""["{a}", "{Serial()}", "{a}"]"""), 422, "duplicate_serial" },
             { Lot("[]"), 422, "lot_empty" },
@@ -53,7 +53,7 @@ public sealed class ChipWriteBadInputTests(ApiFixture host) : IClassFixture<ApiF
             { Lot($"""["{Serial()}"]""", time: "9999-12-31T23:59:59Z"), 422, "business_time_out_of_range" },
             { Lot($"""["{Serial()}"]""", model: "nvidia-h999"), 422, "unknown_model" },
             { Lot($"""["{Serial()}"]""", model: "amd-mi300x"), 409, "not_model_manufacturer" },
-            { Lot($"""["{Serial()}"]""", lotId: Injection), 422, "invalid_lot" },
+            { Lot($"""["{Serial()}"]""", lotId: Injection), 422, "invalid_id" },
         };
     }
 

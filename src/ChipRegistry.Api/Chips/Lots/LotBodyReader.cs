@@ -15,7 +15,9 @@ public sealed record LotHeader(string LotId, string ModelId, string Country, Nod
 /// fields up to <c>"serials": [</c>, then <see cref="SerialsAsync"/> yields the serials one by one and, after the
 /// array, insists on the end of the object and of the body, so a malformed tail fails the lot before it commits.
 /// The scalar fields must come before <c>serials</c> (a lot is decided chip by chip as the serials stream past, so
-/// the lot, model and country must be known first); a scalar after the serials is 400 <c>field_order</c>.
+/// the lot, model and country must be known first); a scalar after the serials is 400 <c>field_order</c>. A string
+/// that is not storable text (U+0000, a lone surrogate, bytes that are not UTF-8) is 400 <c>invalid_character</c>
+/// naming its path, as for every other JSON body (the bulk path never builds a document to check).
 /// </summary>
 public sealed class LotBodyReader(PipeReader pipe)
 {
@@ -147,7 +149,7 @@ public sealed class LotBodyReader(PipeReader pipe)
                 {
                     throw Missing("$.serials", "The serials array is required.");
                 }
-                var name = Known(reader.GetString()!);
+                var name = Known(Storable(ref reader, "$"));
                 if (fields.ContainsKey(name))
                 {
                     throw new ApiProblemException(StatusCodes.Status400BadRequest, "duplicate_field", "A field is given twice.", $"$.{name}");
@@ -167,7 +169,7 @@ public sealed class LotBodyReader(PipeReader pipe)
                 }
                 else
                 {
-                    fields[pendingField!] = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType($"$.{pendingField}", $"{pendingField} is a string.");
+                    fields[pendingField!] = reader.TokenType == JsonTokenType.String ? Storable(ref reader, $"$.{pendingField}") : throw WrongType($"$.{pendingField}", $"{pendingField} is a string.");
                     phase = Phase.Fields;
                 }
                 break;
@@ -181,7 +183,7 @@ public sealed class LotBodyReader(PipeReader pipe)
                 {
                     throw WrongType($"$.serials[{serialIndex}]", "Each serial is a string.");
                 }
-                serials!.Add(reader.GetString()!);
+                serials!.Add(Storable(ref reader, $"$.serials[{serialIndex}]"));
                 serialIndex++;
                 break;
             case Phase.AfterSerials:
@@ -190,7 +192,7 @@ public sealed class LotBodyReader(PipeReader pipe)
                     phase = Phase.End;
                     break;
                 }
-                var after = Known(reader.GetString()!);
+                var after = Known(Storable(ref reader, "$"));
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "field_order", "Every field of a lot comes before its serials.",
                     $"$.{after} follows $.serials; send lotId, modelId, country and fabricatedAt first.");
             default:
@@ -208,6 +210,24 @@ public sealed class LotBodyReader(PipeReader pipe)
         return Scalars.FirstOrDefault(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "unknown_field", "The request has a field this endpoint does not accept.", $"Unknown field $.{name}.");
     }
+
+    /// <summary>The current string token, or 400 <c>invalid_character</c> at <paramref name="path"/> if the registry cannot store it.</summary>
+    private static string Storable(ref Utf8JsonReader reader, string path)
+    {
+        string value;
+        try
+        {
+            value = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidCharacter(path, "not Unicode text (bytes that are not UTF-8, or a lone surrogate)");
+        }
+        return value.Contains('\0', StringComparison.Ordinal) ? throw InvalidCharacter(path, "U+0000 is not allowed") : value;
+    }
+
+    private static ApiProblemException InvalidCharacter(string path, string reason) =>
+        new(StatusCodes.Status400BadRequest, "invalid_character", "A string holds a character the registry does not store.", $"At {path}: {reason}.");
 
     private static ApiProblemException Malformed(string detail) =>
         new(StatusCodes.Status400BadRequest, "malformed_json", "The request body is not valid JSON.", detail);

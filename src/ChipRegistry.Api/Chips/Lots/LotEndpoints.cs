@@ -7,6 +7,7 @@ using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
 using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -67,8 +68,8 @@ public static class LotEndpoints
         .Accepts<LotRequest>("application/json")
         .WithName("RegisterChipLot")
         .WithSummary("A manufacturer registers a lot of up to 100,000 chips of its own model, streamed into the registry: all or nothing. lotId, modelId, country and fabricatedAt come before serials.")
-        .WithRequestExample(new LotRequest("TW-2026-11-0042", "nvidia-h100-sxm", "TW", ChipLifecycleEndpoints.ExampleTime, ["nvidia:1652223004561", "nvidia:1652223004562"]))
-        .WithResponseExample(StatusCodes.Status201Created, new LotRegistered("TW-2026-11-0042", "nvidia-h100-sxm", 2, "nvidia:1652223004561", "nvidia:1652223004562",
+        .WithRequestExample(new LotRequest("tw-2026-11-0042", "nvidia-h100-sxm", "TW", ChipLifecycleEndpoints.ExampleTime, ["nvidia:1652223004561", "nvidia:1652223004562"]))
+        .WithResponseExample(StatusCodes.Status201Created, new LotRegistered("tw-2026-11-0042", "nvidia-h100-sxm", 2, "nvidia:1652223004561", "nvidia:1652223004562",
             Guid.Parse("0193a5e2-7c1d-7b3e-9f10-2c4d5e6f7a8b")))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict,
             StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
@@ -87,7 +88,7 @@ public static class LotEndpoints
         .WithName("HoldChipLot")
         .WithSummary("An agency holds every chip of a lot that can still be held, in one transaction.")
         .WithRequestExample(new LotHoldRequest("recall of a suspect lot, case 2026-311", ChipLifecycleEndpoints.ExampleTime))
-        .WithResponseExample(StatusCodes.Status201Created, new LotHeld("TW-2026-11-0042", 2, Guid.Parse("0193a5e2-7c1d-7b3e-9f10-2c4d5e6f7a8b")))
+        .WithResponseExample(StatusCodes.Status201Created, new LotHeld("tw-2026-11-0042", 2, Guid.Parse("0193a5e2-7c1d-7b3e-9f10-2c4d5e6f7a8b")))
         .WithProblems(ChipPolicies.WriteProblems);
 
         return endpoints;
@@ -99,7 +100,7 @@ public static class LotEndpoints
     /// </summary>
     private static async Task<RegisterChipLot> LotAsync(HttpContext http, LotHeader header, Domain.Common.Actor actor, RegistryReads reads, CancellationToken cancellationToken)
     {
-        var lotId = ChipIds.IsWellFormedLotId(header.LotId) ? header.LotId : throw InvalidLot();
+        var lotId = Identifiers.ProblemWithNew(header.LotId, "lotId") is { } lotError ? throw DomainProblems.ToProblem(lotError) : header.LotId;
         var country = RequestFields.Country(header.Country, "country");
         var at = http.BusinessTime(header.FabricatedAt, "fabricatedAt");
         var model = (await reads.LoadModelAsync(RequestFields.Id(header.ModelId, "modelId"), cancellationToken)).State
@@ -126,7 +127,10 @@ public static class LotEndpoints
         public string? Last { get; set; }
     }
 
-    /// <summary>Every serial must be one of the caller's own chip ids (<c>{manufacturer}:{serial}</c>), else the lot fails with 422 <c>invalid_chip</c>.</summary>
+    /// <summary>
+    /// Every serial must be one of the caller's own chip ids (<c>{manufacturer}:{serial}</c>), else the lot fails with
+    /// 422 <c>invalid_chip</c>, and its serial must follow <see cref="Serials"/>, else 422 <c>invalid_serial</c>.
+    /// </summary>
     private static async IAsyncEnumerable<string> OwnSerials(IAsyncEnumerable<string> serials, string manufacturerId, LotTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var index = 0;
@@ -135,7 +139,12 @@ public static class LotEndpoints
             if (!ChipIds.BelongsTo(chipId, manufacturerId))
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, ChipErrors.InvalidChip, "A serial is not one of this manufacturer's chip ids.",
-                    $"serials[{index}] must be {manufacturerId}: followed by 1 to 100 letters, digits, '.', '_' or '-'.");
+                    $"serials[{index}] must be {manufacturerId}: followed by the serial.");
+            }
+            if (!Serials.IsWellFormed(chipId.AsSpan(manufacturerId.Length + 1)))
+            {
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, Serials.InvalidSerial, "A serial is not acceptable.",
+                    $"serials[{index}]: a serial is 1 to {Serials.MaxLength} ASCII letters, digits, '.', '_' or '-'.");
             }
             tally.First ??= chipId;
             tally.Last = chipId;

@@ -28,7 +28,7 @@ public static class ObservationEndpoints
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/api/v1/observations").WithTags("Observations").RequireAuthorization(ChipPolicies.Observer)
-            .MapPost("", async Task<Accepted<ObservationAccepted>> (HttpContext http, ChipPipeline chips, CancellationToken cancellationToken) =>
+            .MapPost("", async Task<Accepted<ObservationAccepted>> (HttpContext http, ChipPipeline chips, RegistryReads reads, CancellationToken cancellationToken) =>
             {
                 var body = await RequestJson.ReadAsync<ObservationRequest>(http.Request, CommandRequests.Json, cancellationToken);
                 if (!ChipIds.IsWellFormed(body.ChipId))
@@ -41,7 +41,9 @@ public static class ObservationEndpoints
                 var facilityId = RequestFields.OptionalId(body.FacilityId, "facilityId");
                 var country = body.Country is null ? null : RequestFields.Country(body.Country, "country");
                 var at = http.BusinessTime(body.OccurredAt);
-                var observation = new ReportChipObservation(Guid.CreateVersion7(), body.ChipId, kind, facilityId, country, details, http.User.Actor(), at);
+                // Serials are case-insensitive: the observation goes to the chip as registered, whatever the case sent.
+                var chipId = (await reads.RegisteredChipIdsAsync([body.ChipId], cancellationToken))[body.ChipId];
+                var observation = new ReportChipObservation(Guid.CreateVersion7(), chipId, kind, facilityId, country, details, http.User.Actor(), at);
                 (await chips.HandleAsync(observation, http.CommandMetadata(), cancellationToken)).EnsureAccepted();
                 return TypedResults.Accepted((string?)null, new ObservationAccepted(observation.EventId));
             })

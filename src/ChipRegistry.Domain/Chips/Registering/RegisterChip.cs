@@ -16,8 +16,10 @@ public static partial class ChipDecisions
         // A serial is registered once: a voided fabrication withdraws the chip, and its stream (with the voided history)
         // stays the serial's, so a second registration is refused here as the lot path refuses an existing stream.
         if (s.Version > 0) return Error(ChipAlreadyRegistered, $"chip {s.ChipId}'s registration was voided; a serial is registered once");
-        if (string.IsNullOrWhiteSpace(c.ModelId) || string.IsNullOrWhiteSpace(c.LotId)) return Error(InvalidChip, "a chip has a model and a lot");
-        if (!Countries.IsAlpha2(c.Country)) return Error(InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+        if (Serials.ProblemWithNewChipId(s.ChipId) is { } serialError) return serialError;
+        if (Identifiers.ProblemWithNew(c.LotId, "lotId") is { } lotError) return lotError;
+        if (string.IsNullOrWhiteSpace(c.ModelId)) return Error(InvalidChip, "a chip has a model");
+        if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
         return Accepted(new ChipFabricated(c.EventId, s.ChipId, c.ModelId, Who(c), c.LotId, c.Country, Who(c), c.At));
     }
 }

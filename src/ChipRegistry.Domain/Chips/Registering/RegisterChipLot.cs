@@ -9,8 +9,8 @@ namespace ChipRegistry.Domain.Chips;
 /// <summary>
 /// A manufacturer registers a lot of new chips (up to <see cref="RegisterChipLot.MaxChips"/>), each decided as a
 /// <see cref="RegisterChip"/> against an unregistered state, with its event id derived from <see cref="EventId"/>.
-/// The serials arrive as a stream (the bulk path never holds them all); a serial that already has a stream rejects
-/// the whole lot.
+/// The serials arrive as a stream (the bulk path never holds them all); a serial that already has a stream, in any
+/// case (<see cref="Serials"/>), rejects the whole lot.
 /// </summary>
 public sealed record RegisterChipLot(Guid EventId, string LotId, string ModelId, string Country, Actor Actor, Instant At)
 {
@@ -54,13 +54,13 @@ public static class RegisterChipLotCommand
         var refusal = new LotRefusal();
         try
         {
-            var result = await commands.Store.StartStreamsAsync(StreamKeys.ChipType, Streams(lot, chipIds, refusal, cancellationToken),
+            var result = await commands.Store.StartStreamsAsync(StreamKeys.ChipType, Streams(commands.Reads, lot, chipIds, refusal, cancellationToken),
                 CommandPipeline.Correlated(metadata, lot.EventId).For(lot.Actor), cancellationToken);
             return new CommandResult(null, [], null, result);
         }
         catch (LotRefusedException) when (refusal.Error is not null)
         {
-            return CommandResult.Rejected(refusal.Error);
+            return CommandResult.Rejected(refusal.Error) with { ConflictingStreams = refusal.Conflicting };
         }
         catch (StreamVersionConflictException conflict)
         {
@@ -81,6 +81,8 @@ public static class RegisterChipLotCommand
     private sealed class LotRefusal
     {
         public DomainError? Error { get; set; }
+
+        public IReadOnlyList<string> Conflicting { get; set; } = [];
     }
 
     private sealed class LotRefusedException : Exception
@@ -101,10 +103,11 @@ public static class RegisterChipLotCommand
     }
 
     private static async IAsyncEnumerable<NewStream> Streams(
-        RegisterChipLot lot, IAsyncEnumerable<string> chipIds, LotRefusal refusal, [EnumeratorCancellation] CancellationToken cancellationToken)
+        RegistryReads reads, RegisterChipLot lot, IAsyncEnumerable<string> chipIds, LotRefusal refusal, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var count = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Case-insensitive: two serials of one manufacturer that differ only in case are one chip.
+        var seen = new HashSet<string>(Serials.ChipIdComparer);
         await foreach (var chipId in chipIds.WithCancellation(cancellationToken))
         {
             DomainError? error = null;
@@ -123,6 +126,17 @@ public static class RegisterChipLotCommand
         if (count == 0)
         {
             refusal.Error = new DomainError(RegisterChipLot.LotEmpty, "a lot registers at least one chip");
+            throw new LotRefusedException(refusal.Error.ToString());
+        }
+        // Chips registered under a serial of another case: one query for the whole lot, before the append commits (an
+        // exact repeat is the store's own stream conflict). Two lots racing with twins of one serial are not caught here.
+        var twins = (await reads.FindChipsInAnyCaseAsync([.. seen], cancellationToken))
+            .Where(registered => seen.TryGetValue(registered, out var named) && named != registered).Order(StringComparer.Ordinal).ToList();
+        if (twins.Count > 0)
+        {
+            var shown = string.Join(", ", twins.Take(20)) + (twins.Count > 20 ? $" and {twins.Count - 20} more" : "");
+            refusal.Error = new DomainError(ChipErrors.ChipAlreadyRegistered, $"{twins.Count} chip(s) of the lot are already registered with their serial in another case: {shown}");
+            refusal.Conflicting = twins;
             throw new LotRefusedException(refusal.Error.ToString());
         }
     }

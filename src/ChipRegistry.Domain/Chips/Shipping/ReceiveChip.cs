@@ -14,7 +14,7 @@ public static partial class ChipDecisions
         {
             if (s.Stage != ChipStage.InTransit || s.Shipment is null) return Error(ChipNotInTransit, "the chip is not in transit");
             if (AssemblyMismatch(s, c.ViaAssembly) is { } packed) return packed;
-            if (!Countries.IsAlpha2(c.Country)) return Error(InvalidCountry, $"'{c.Country}' is not an ISO 3166-1 alpha-2 code");
+            if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
             return Accepted(new ChipReceived(c.EventId, s.ChipId, s.Shipment.EventId, c.Country, c.ViaAssembly, Who(c), c.At,
                 OtherCountry: c.Country != s.Shipment.DestinationCountry));
         });

@@ -13,7 +13,7 @@ public static partial class ChipDecisions
         {
             if (NotInStock(s) is { } stage) return stage;
             if (s.IsPacked) return Error(ChipInAssembly, $"the chip is packed in assembly {s.AssemblyId}");
-            if (!Countries.IsAlpha2(c.DestinationCountry)) return Error(InvalidCountry, $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
+            if (Countries.Problem(c.DestinationCountry, "destinationCountry") is { } countryError) return countryError;
             return Accepted(new ChipReturned(c.EventId, s.ChipId, c.RmaNumber, s.ManufacturerId!, c.DestinationCountry, Who(c), c.At));
         });
 }

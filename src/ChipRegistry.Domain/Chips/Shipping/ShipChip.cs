@@ -33,7 +33,7 @@ public static partial class ChipDecisions
         {
             if (NotInStock(s) is { } stage) return stage;
             if (AssemblyMismatch(s, c.ViaAssembly) is { } packed) return packed;
-            if (!Countries.IsAlpha2(c.DestinationCountry)) return Error(InvalidCountry, $"'{c.DestinationCountry}' is not an ISO 3166-1 alpha-2 code");
+            if (Countries.Problem(c.DestinationCountry, "destinationCountry") is { } countryError) return countryError;
             if (c.Context.Model.ModelId != s.ModelId) return Error(ModelSpecMismatch, $"the spec given is for {c.Context.Model.ModelId}, the chip is a {s.ModelId}");
 
             var date = c.At.InUtc().Date;

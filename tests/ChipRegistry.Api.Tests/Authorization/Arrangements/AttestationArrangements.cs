@@ -46,7 +46,7 @@ public sealed class AttestationArrangements(ApiFixture host) : IMatrixArrangemen
                 return new ArrangedCall($"/api/v1/chips/matrix:{fresh}/attestations", new { facilityId = $"matrix-fac-{fresh}", method = "rtt", occurredAt });
             case "POST /api/v1/facilities/{facilityId}/clusters/{clusterId}/attestations":
                 await world.FacilityAsync(owner, $"matrix-fac-{fresh}", "c1");
-                await world.InstallAsync($"matrix-fac-{fresh}", "c1", $"matrix:{fresh}:1", $"matrix:{fresh}:2");
+                await world.InstallAsync($"matrix-fac-{fresh}", "c1", $"matrix:{fresh}.1", $"matrix:{fresh}.2");
                 return new ArrangedCall($"/api/v1/facilities/matrix-fac-{fresh}/clusters/c1/attestations", new { method = "rtt", occurredAt });
             case "POST /api/v1/signing-requirements":
                 return new ArrangedCall("/api/v1/signing-requirements", new { organisationId = owner, from = occurredAt.AddYears(1) });

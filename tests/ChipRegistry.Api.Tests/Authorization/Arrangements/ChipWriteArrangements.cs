@@ -106,7 +106,7 @@ public sealed class ChipWriteArrangements(ApiFixture host) : IMatrixArrangement
     /// <summary>A manufacturer registers a lot of its own model; any other role's body is never read (403).</summary>
     private async Task<LotRequest> LotAsync(Actor actor)
     {
-        var modelId = $"model-{actor.OrganisationId}";
+        var modelId = $"{actor.OrganisationId}-model";
         if (actor.Kind == OrganisationKind.Manufacturer && (await arrange.Reads.LoadModelAsync(modelId)).State is null)
         {
             (await arrange.Commands.HandleAsync(new RegisterAcceleratorModel(CatalogSeed.H100Sxm with { ModelId = modelId }, actor, ChipArranger.Now))).EnsureAccepted();

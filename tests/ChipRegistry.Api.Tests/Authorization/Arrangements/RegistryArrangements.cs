@@ -105,7 +105,7 @@ public sealed class LicenceArrangement(ApiFixture host) : IMatrixArrangement
     }
 }
 
-/// <summary>Models: every registration names a fresh model id.</summary>
+/// <summary>Models: every registration names a fresh model id of the caller's own (it starts with the caller's id).</summary>
 public sealed class ModelArrangement(ApiFixture host) : IMatrixArrangement
 {
     public IReadOnlyCollection<string> Endpoints { get; } = ["POST /api/v1/models"];
@@ -115,7 +115,7 @@ public sealed class ModelArrangement(ApiFixture host) : IMatrixArrangement
         _ = host;
         return Task.FromResult(new ArrangedCall("/api/v1/models", new
         {
-            modelId = RegistryWorld.FreshId("model"), vendor = "Acme", name = "X1", throughput = new[] { new { precision = "BF16", denseTeraOps = 400m, bitLength = 16 } },
+            modelId = $"{caller.OrganisationId}-{RegistryWorld.FreshId("model")}", vendor = "Acme", name = "X1", throughput = new[] { new { precision = "BF16", denseTeraOps = 400m, bitLength = 16 } },
             logicDieAreaMm2 = 600m, memoryBandwidthGBs = 2000m, interconnectBandwidthGBs = 400m, dataCenterDesign = true, tdpWatts = 500m,
         }));
     }
