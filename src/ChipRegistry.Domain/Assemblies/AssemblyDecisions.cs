@@ -44,10 +44,13 @@ public static class AssemblyDecisions
         if (state is not null) return new DomainError(AssemblyErrors.AssemblyAlreadyRegistered, $"assembly '{c.AssemblyId}' is already registered");
         if (Identifiers.ProblemWithNew(c.AssemblyId, "assemblyId") is { } idError) return idError;
         if (string.IsNullOrWhiteSpace(c.Serial)) return new DomainError(AssemblyErrors.InvalidAssembly, "an assembly has a serial");
-        var serial = FreeText.Name(c.Serial, "serial");
-        if (serial.Error is not null) return serial.Error;
+        // A server's serial is a label like a chip's: the same grammar, so it cannot hide characters or carry markup.
+        if (!Serials.IsWellFormed(c.Serial))
+        {
+            return new DomainError(Serials.InvalidSerial, $"an assembly's serial is 1 to {Serials.MaxLength} ASCII letters, digits, '-', '.' or '_'");
+        }
         if (Countries.Problem(c.Country, "country") is { } countryError) return countryError;
-        return Decision<IAssemblyEvent>.Accept(new AssemblyRegistered(c.AssemblyId, c.Kind, serial.Text!, c.Country, c.Actor.OrganisationId, c.At));
+        return Decision<IAssemblyEvent>.Accept(new AssemblyRegistered(c.AssemblyId, c.Kind, c.Serial, c.Country, c.Actor.OrganisationId, c.At));
     }
 
     public static Decision<StreamEvents> Decide(PackChipsIntoAssembly c, Assembly? state, IReadOnlyDictionary<string, ChipState> chips)

@@ -21,6 +21,13 @@ public class AssemblyTests
         return Apply(assembly, chips, d.Events);
     }
 
+    [Theory]
+    [InlineData("SN\u200b1")]
+    [InlineData("'; drop table events; --")]
+    [InlineData("sn 1")]
+    public void an_assembly_serial_outside_the_serial_grammar_is_invalid_serial(string serial) =>
+        Assert.Equal(Serials.InvalidSerial, AssemblyDecisions.Decide(new RegisterAssembly("hgx-2", AssemblyKind.Board, serial, "TW", Integrator, Next()), null).Error?.Code);
+
     private static (Assembly, Dictionary<string, ChipState>) Apply(Assembly assembly, Dictionary<string, ChipState> chips, IReadOnlyList<StreamEvents> streams)
     {
         foreach (var stream in streams)

@@ -13,12 +13,13 @@ public class FreeTextTests
     public static TheoryData<string> BadNames() =>
     [
         "a\u0007b", "a\nb", "a\tb", "a\u0000b", "abc\u202edcba", "a\u202ab", "a\u2066b", "a\u2069b", "a\ud800b", "a\udc00", "", "   ",
+        "NVI\u200bDIA", "a\u2060b", "a\u2064b", "\ufeffname",
         new string('n', FreeText.MaxNameLength + 1),
     ];
 
     public static TheoryData<string> BadDetails() =>
     [
-        "a\u0007b", "a\u0000b", "a\u001bb", "a\u007fb", "a\u0085b", "abc\u202edcba", "a\u2068b", "a\ud800b", "", "\n\t",
+        "a\u0007b", "a\u0000b", "a\u001bb", "a\u007fb", "a\u0085b", "abc\u202edcba", "a\u2068b", "a\ud800b", "", "\n\t", "a\u200bb",
         new string('d', FreeText.MaxDetailLength + 1),
     ];
 
@@ -43,6 +44,8 @@ public class FreeTextTests
     [InlineData("Colossus Compute LLC")]
     [InlineData("Huawei \u534e\u4e3a")]
     [InlineData("emoji \ud83d\ude80 pairs are text")]
+    [InlineData("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 joins stay")]
+    [InlineData("family \ud83d\udc69\u200d\ud83d\udc67 joins stay")]
     public void ordinary_names_in_any_script_pass_as_they_are(string name) =>
         Assert.Equal(name, FreeText.Name(name, "name").Text);
 

