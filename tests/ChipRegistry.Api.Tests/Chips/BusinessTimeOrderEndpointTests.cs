@@ -24,7 +24,7 @@ public sealed class BusinessTimeOrderEndpointTests(ApiFixture host) : IClassFixt
     private async Task<string> FabricatedOn20250601Async(Keys keys)
     {
         var chipId = $"nvidia:{Guid.NewGuid():N}";
-        var lot = $$"""{"lotId":"{{ChipArranger.FreshId("TW")}}","modelId":"{{CatalogSeed.H100Sxm.ModelId}}","country":"TW","fabricatedAt":"2025-06-01T00:00:00Z","serials":["{{chipId}}"]}""";
+        var lot = $$"""{"lotId":"{{ChipArranger.FreshId("tw")}}","modelId":"{{CatalogSeed.H100Sxm.ModelId}}","country":"TW","fabricatedAt":"2025-06-01T00:00:00Z","serials":["{{chipId}}"]}""";
         var response = await host.PostRawAsync("/api/v1/lots", keys.Manufacturer, lot);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Cancel));
         return chipId;
@@ -121,7 +121,7 @@ public sealed class BusinessTimeOrderEndpointTests(ApiFixture host) : IClassFixt
         Assert.False(answer.GetProperty("registered").GetBoolean());
         Assert.True(answer.GetProperty("registrationVoided").GetBoolean());
 
-        var lot = $$"""{"lotId":"{{ChipArranger.FreshId("TW")}}","modelId":"{{CatalogSeed.H100Sxm.ModelId}}","country":"TW","fabricatedAt":"2025-07-01T00:00:00Z","serials":["{{chipId}}"]}""";
+        var lot = $$"""{"lotId":"{{ChipArranger.FreshId("tw")}}","modelId":"{{CatalogSeed.H100Sxm.ModelId}}","country":"TW","fabricatedAt":"2025-07-01T00:00:00Z","serials":["{{chipId}}"]}""";
         var again = await host.PostRawAsync("/api/v1/lots", keys.Manufacturer, lot);
         Assert.Equal((409, "chip_already_registered"), await ProblemAsync(again));
     }

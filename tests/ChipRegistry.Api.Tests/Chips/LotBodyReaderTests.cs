@@ -50,6 +50,32 @@ public sealed class LotBodyReaderTests
     }
 
     /// <summary>A body that arrives <c>piece</c> bytes per read.</summary>
+    [Theory]
+    [InlineData(60 * 1024, true)]
+    [InlineData(70 * 1024, false)]
+    public async Task a_run_of_whitespace_between_serials_is_read_up_to_64_kib_and_refused_past_it(int run, bool read)
+    {
+        var body = Body.Replace("\"nvidia:b2\"", new string(' ', run) + "\"nvidia:b2\"", StringComparison.Ordinal);
+        var reader = new LotBodyReader(PipeReader.Create(new Trickle(Encoding.UTF8.GetBytes(body), 4096)));
+        await reader.ReadHeaderAsync(TestContext.Current.CancellationToken);
+
+        async Task<int> CountAsync()
+        {
+            var count = 0;
+            await foreach (var _ in reader.SerialsAsync(TestContext.Current.CancellationToken)) count++;
+            return count;
+        }
+
+        if (read)
+        {
+            Assert.Equal(3, await CountAsync());
+            return;
+        }
+        var problem = await Assert.ThrowsAsync<ApiProblemException>(CountAsync);
+        Assert.Equal("malformed_json", problem.Code);
+        Assert.Contains("64 KiB", problem.Detail, StringComparison.Ordinal);
+    }
+
     private sealed class Trickle(byte[] bytes, int piece) : Stream
     {
         private int position;

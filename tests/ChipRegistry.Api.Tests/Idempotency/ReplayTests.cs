@@ -38,7 +38,7 @@ public sealed class ReplayTests(ApiFixture host) : IClassFixture<ApiFixture>
         var serials = Enumerable.Range(0, 2).Select(_ => $"nvidia:{Guid.NewGuid():N}").ToArray();
         var before = await host.EventCountAsync();
 
-        var (first, retry) = await TwiceAsync("/api/v1/lots", token, new LotRequest(ChipArranger.FreshId("TW"), CatalogSeed.H100Sxm.ModelId, "TW", null, serials));
+        var (first, retry) = await TwiceAsync("/api/v1/lots", token, new LotRequest(ChipArranger.FreshId("tw"), CatalogSeed.H100Sxm.ModelId, "TW", null, serials));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         await AssertReplayedAsync(first, retry);

@@ -23,6 +23,13 @@ public sealed class LotBodyReader(PipeReader pipe)
 {
     private static readonly string[] Scalars = ["lotId", "modelId", "country", "fabricatedAt"];
 
+    /// <summary>
+    /// The most bytes one token (with the whitespace before it) may span. The reader parses again from the start of an
+    /// incomplete token each time more of the body arrives, so without a bound one long string or run of whitespace would
+    /// cost time quadratic in its length; every token a lot holds (ids, serials, a time) is a few hundred bytes at most.
+    /// </summary>
+    private const int MaxPendingBytes = 64 * 1024;
+
     private enum Phase { Start, Fields, FieldValue, Serials, AfterSerials, End }
 
     private JsonReaderState state = new(new JsonReaderOptions { MaxDepth = 4 });
@@ -86,6 +93,12 @@ public sealed class LotBodyReader(PipeReader pipe)
             var read = await pipe.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
             var (consumed, stoppedEarly) = Parse(buffer, read.IsCompleted, serials, untilSerials);
+            if (!stoppedEarly && !read.IsCompleted && buffer.Slice(consumed).Length > MaxPendingBytes)
+            {
+                pipe.AdvanceTo(buffer.End);
+                await DrainAsync(cancellationToken);
+                throw Malformed($"At byte {bodyOffset + 1}: a token, or the whitespace before it, runs past {MaxPendingBytes / 1024} KiB.");
+            }
             pipe.AdvanceTo(consumed, stoppedEarly ? consumed : buffer.End);
             // A final block that parsed without error holds nothing after the object but whitespace.
             if (phase == Phase.End && read.IsCompleted)
@@ -104,6 +117,23 @@ public sealed class LotBodyReader(PipeReader pipe)
             {
                 // Parse threw for any incomplete document; reaching here means nothing was left to read.
                 throw Malformed("The body ended before the lot was complete.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the rest of the body without parsing it, so that a body over the endpoint's limit is answered as too large
+    /// (413, counted by the stream beneath) before it is answered as malformed.
+    /// </summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var rest = await pipe.ReadAsync(cancellationToken);
+            pipe.AdvanceTo(rest.Buffer.End);
+            if (rest.IsCompleted)
+            {
+                return;
             }
         }
     }
