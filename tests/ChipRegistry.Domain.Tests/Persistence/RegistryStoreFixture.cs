@@ -32,6 +32,9 @@ public sealed class GeneratedSequencesFixture : RegistryStoreFixture
     public int Accepted;
     public int Rejected;
 
+    /// <summary>How often each command, by whom, was accepted or refused (with which code): what a failed coverage check shows.</summary>
+    public readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Outcomes = new(StringComparer.Ordinal);
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
