@@ -18,6 +18,7 @@ using ChipRegistry.Api.Limits;
 using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Organisations;
 using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Projections;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryOptions();
@@ -58,6 +59,7 @@ app.MapLicenceEndpoints();
 app.MapAssemblyEndpoints();
 app.MapChipReadEndpoints();
 app.MapChipPlacementEndpoints();
+app.MapProjectionAdminEndpoints();
 app.MapVerificationEndpoints();
 app.MapAttestationEndpoints();
 app.MapLotEndpoints();

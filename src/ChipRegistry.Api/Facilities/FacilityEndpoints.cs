@@ -14,6 +14,7 @@ public static class FacilityEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/facilities").WithTags("Facilities").RequireAuthorization();
         group.MapRegisterFacility();
+        group.MapListFacilities();
         group.MapGetFacility();
         group.MapDeclareFacilityPower();
         group.MapRegisterCluster();

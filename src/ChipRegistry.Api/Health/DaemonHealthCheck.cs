@@ -29,7 +29,10 @@ internal sealed class DaemonHealthCheck(ProjectionDaemon daemon, SchemaReadiness
                 ["highestSeqId"] = health.HighestSeqId,
                 ["markStalled"] = health.MarkStalled,
                 ["skippedGaps"] = health.SkippedGaps,
-                ["projections"] = health.Projections.ToDictionary(p => p.Name, p => (object)new { p.Checkpoint, p.Lag, p.Halted, p.HaltedAtSeqId, p.DeadLetters, p.LeadingHere }),
+                ["projections"] = health.Projections.ToDictionary(p => p.Name, p => (object)new
+                {
+                    p.Checkpoint, p.Lag, p.SequenceGap, p.BusinessLagSeconds, p.RecordedLagSeconds, p.Version, p.Halted, p.HaltedAtSeqId, p.DeadLetters, p.LeadingHere,
+                }),
             };
             return health.MarkStalled || health.AnyHalted
                 ? HealthCheckResult.Degraded(health.AnyHalted ? "A projection is halted on a dead letter." : "The high-water mark is stalled at a gap.", data: data)

@@ -16,6 +16,7 @@ public static class LicenceEndpoints
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Licences").RequireAuthorization();
         group.MapGrantLicence();
+        group.MapListLicences();
         group.MapGetLicence();
         group.MapRevokeLicence();
         group.MapFileExportNotification();

@@ -1,4 +1,5 @@
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.Domain.Projections.Lists;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.EventStore;
 
@@ -10,6 +11,11 @@ public static class RegistryProjections
     public static IReadOnlyList<AsyncProjectionRegistration> All()
     {
         var serializer = new EventSerializer(DomainStore.EventTypes());
-        return [new AsyncProjectionRegistration(new ChipPlacementProjection(serializer))];
+        return
+        [
+            new AsyncProjectionRegistration(new ChipPlacementProjection(serializer)),
+            new AsyncProjectionRegistration(new FacilityListProjection(serializer)),
+            new AsyncProjectionRegistration(new LicenceListProjection(serializer)),
+        ];
     }
 }

@@ -24,7 +24,12 @@ public sealed record DaemonHealth(
 /// <summary>
 /// One projection: its checkpoint, its lag behind the high-water mark (in sequence numbers),
 /// whether it is halted (and on which event, why), its dead letters, and whether a runner in
-/// this process currently leads it.
+/// this process currently leads it. <see cref="SequenceGap"/> is the lag behind the highest
+/// committed sequence number instead of the mark; <see cref="BusinessLagSeconds"/> and
+/// <see cref="RecordedLagSeconds"/> are the latest committed event's occurred and recorded times
+/// minus those of the last event the projection has applied (the log's first event when it has
+/// applied none), never below zero: a backdated latest event shows no business lag.
+/// <see cref="Version"/> is the version stored with the checkpoint (that of the code that wrote the tables).
 /// </summary>
 public sealed record ProjectionHealth(
     string Name,
@@ -34,7 +39,16 @@ public sealed record ProjectionHealth(
     long? HaltedAtSeqId,
     string? HaltedError,
     long DeadLetters,
-    bool LeadingHere);
+    bool LeadingHere)
+{
+    public long SequenceGap { get; init; }
+
+    public double BusinessLagSeconds { get; init; }
+
+    public double RecordedLagSeconds { get; init; }
+
+    public int Version { get; init; } = 1;
+}
 
 internal static class DaemonHealthReader
 {
@@ -58,8 +72,15 @@ internal static class DaemonHealthReader
         var rows = new NpgsqlBatchCommand(
             $"""
             select p.name, p.last_seq_id, p.halted_seq_id, p.halted_error,
-                   (select count(*) from {schema}.dead_letters d where d.projection = p.name)
+                   (select count(*) from {schema}.dead_letters d where d.projection = p.name),
+                   p.version,
+                   coalesce(extract(epoch from greatest(l.occurred_at - coalesce(a.occurred_at, f.occurred_at), interval '0'))::float8, 0),
+                   coalesce(extract(epoch from greatest(l.recorded_at - coalesce(a.recorded_at, f.recorded_at), interval '0'))::float8, 0)
             from {schema}.projection_progress p
+            left join lateral (select e.occurred_at, e.recorded_at from {schema}.events e order by e.seq_id desc limit 1) l on true
+            left join lateral (select e.occurred_at, e.recorded_at from {schema}.events e order by e.seq_id limit 1) f on true
+            left join lateral (
+                select e.occurred_at, e.recorded_at from {schema}.events e where e.seq_id <= p.last_seq_id order by e.seq_id desc limit 1) a on true
             where p.name = any ($1)
             order by p.name
             """);
@@ -88,7 +109,13 @@ internal static class DaemonHealthReader
                 haltedAt,
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.GetInt64(4),
-                leadingHere(name)));
+                leadingHere(name))
+            {
+                SequenceGap = Math.Max(0, highest - checkpoint),
+                Version = reader.GetInt32(5),
+                BusinessLagSeconds = reader.GetDouble(6),
+                RecordedLagSeconds = reader.GetDouble(7),
+            });
         }
         return new DaemonHealth(context.Schema.Value, highWaterMark, highest, stalled, seenAt, skipped, list);
     }

@@ -14,6 +14,12 @@ public interface IAsyncProjection
     /// <summary>Unique per store schema; the checkpoint row and the leadership key use it.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The version of its code and tables. When the version stored with its checkpoint differs, the daemon rebuilds it
+    /// in the shadow at start and keeps serving the old tables until the swap (docs/daemon.md, "Versions").
+    /// </summary>
+    int Version => 1;
+
     /// <summary>The tables it owns in the store's schema; the daemon creates missing ones at start.</summary>
     IReadOnlyList<ProjectionTable> Tables { get; }
 

@@ -24,6 +24,8 @@ public sealed class ProjectionDaemon : BackgroundService
     private readonly Dictionary<string, ProjectionRunner> runners;
     private readonly AsyncSignal wake = new();
     private readonly ProjectionRebuilder rebuilder;
+    private readonly ProjectionRebuilds rebuilds;
+    private readonly CancellationTokenSource lifetime = new();
     private readonly SemaphoreSlim prepared = new(1, 1);
     private volatile bool isPrepared;
     private long progressVersion;
@@ -43,6 +45,7 @@ public sealed class ProjectionDaemon : BackgroundService
             p => new ProjectionRunner(context, p, options, metrics, OnProgress, this.logger),
             StringComparer.Ordinal);
         rebuilder = new ProjectionRebuilder(context, options, mark, this.logger);
+        rebuilds = new ProjectionRebuilds(context, options.RebuildAbandonedAfter);
     }
 
     public SchemaName Schema => context.Schema;
@@ -80,8 +83,11 @@ public sealed class ProjectionDaemon : BackgroundService
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(
                     $"do $prepare$ begin if to_regclass('{schema}.\"{table.Name}\"') is null then create table {schema}.\"{table.Name}\" {table.Definition};\n{indexes} end if; end $prepare$"));
             }
-            var rows = new NpgsqlBatchCommand($"insert into {schema}.projection_progress (name) select unnest($1::text[]) on conflict (name) do nothing");
+            // A new projection starts from zero with its declared version: there is nothing older to rebuild.
+            var rows = new NpgsqlBatchCommand(
+                $"insert into {schema}.projection_progress (name, version) select * from unnest($1::text[], $2::int[]) on conflict (name) do nothing");
             rows.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. options.Projections.Select(p => p.Name)] });
+            rows.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. options.Projections.Select(p => p.Projection.Version)] });
             batch.BatchCommands.Add(rows);
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -98,7 +104,7 @@ public sealed class ProjectionDaemon : BackgroundService
         await PrepareAsync(stoppingToken);
         var listener = new ChangeListener(context, wake, options.RetryDelay, logger);
         var tasks = new List<Task> { Task.Run(() => listener.RunAsync(stoppingToken), stoppingToken) };
-        tasks.AddRange(runners.Values.Select(r => Task.Run(() => r.RunAsync(stoppingToken), stoppingToken)));
+        tasks.AddRange(options.Projections.Select(p => Task.Run(() => RunWhenVersionCurrentAsync(p, stoppingToken), stoppingToken)));
         var lastHealth = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -240,13 +246,146 @@ public sealed class ProjectionDaemon : BackgroundService
         await runner.Gate.WaitAsync(cancellationToken);
         try
         {
-            return await rebuilder.RebuildAsync(options.Projections.Single(p => p.Name == projection), cancellationToken);
+            return await rebuilder.RebuildAsync(options.Projections.Single(p => p.Name == projection), null, cancellationToken);
         }
         finally
         {
             runner.Gate.Release();
             runner.Wake.Set();
             OnProgress();
+        }
+    }
+
+    /// <summary>
+    /// Starts a tracked rebuild of the projection in the background of this process and returns it queued; when one
+    /// is already unfinished (in any process), returns that one with <see cref="RebuildRequest.Started"/> false.
+    /// Follow it with <see cref="GetRebuildAsync"/>.
+    /// </summary>
+    public async Task<RebuildRequest> RequestRebuildAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        var registration = options.Projections.SingleOrDefault(p => p.Name == projection)
+            ?? throw new ArgumentException($"No async projection named '{projection}' is registered.", nameof(projection));
+        await PrepareAsync(cancellationToken);
+        var request = await rebuilds.ClaimAsync(projection, RebuildReason.Requested, registration.Projection.Version, cancellationToken);
+        if (request.Started)
+        {
+            _ = Task.Run(() => RunTrackedRebuildAsync(request.Rebuild.Id, registration, lifetime.Token), CancellationToken.None);
+        }
+        return request;
+    }
+
+    /// <summary>A rebuild by its id (requested or started for a version change, by any process), or null.</summary>
+    public Task<RebuildStatus?> GetRebuildAsync(long rebuildId, CancellationToken cancellationToken = default) =>
+        rebuilds.GetAsync(rebuildId, cancellationToken);
+
+    /// <summary>
+    /// Starts the projection's runner once the version stored with its checkpoint is the declared one. A newer
+    /// declared version is rebuilt in the shadow first (here, or by whichever process claimed the rebuild), while the
+    /// live tables keep serving readers; an older one (this build is behind another) waits, never rebuilding backwards.
+    /// </summary>
+    private async Task RunWhenVersionCurrentAsync(AsyncProjectionRegistration registration, CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var warned = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var stored = await StoredVersionAsync(registration.Name, stoppingToken);
+                var declared = registration.Projection.Version;
+                if (stored == declared)
+                {
+                    break;
+                }
+                if (stored < declared)
+                {
+                    var request = await rebuilds.ClaimAsync(registration.Name, RebuildReason.VersionChanged, declared, stoppingToken);
+                    if (request.Started)
+                    {
+                        logger.LogInformation("Projection {Projection} in {Schema}: version {Stored} stored, {Declared} declared; rebuilding in the shadow (rebuild {Id}).",
+                            registration.Name, context.Schema, stored, declared, request.Rebuild.Id);
+                        if (await RunTrackedRebuildAsync(request.Rebuild.Id, registration, stoppingToken))
+                        {
+                            continue;
+                        }
+                        failures++;
+                    }
+                }
+                else if (!warned)
+                {
+                    warned = true;
+                    logger.LogWarning("Projection {Projection} in {Schema}: version {Stored} stored, but this build declares {Declared}; not running it here.",
+                        registration.Name, context.Schema, stored, declared);
+                }
+                // A rebuild that failed here is tried again, ever more slowly; one running elsewhere is waited for.
+                var wait = failures == 0 ? options.PollInterval : TimeSpan.FromTicks(Math.Min(options.RetryDelay.Ticks << Math.Min(failures, 8), TimeSpan.FromMinutes(5).Ticks));
+                await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Projection {Projection} in {Schema}: reading its version failed; retrying after {Delay}.", registration.Name, context.Schema, options.RetryDelay);
+                try
+                {
+                    await Task.Delay(options.RetryDelay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+        await runners[registration.Name].RunAsync(stoppingToken);
+    }
+
+    private async Task<int> StoredVersionAsync(string projection, CancellationToken cancellationToken)
+    {
+        await using var command = context.DataSource.CreateCommand($"select version from {context.Schema.Quoted}.projection_progress where name = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Runs a claimed rebuild to its end, writing its state and progress to its row; true when it swapped in.</summary>
+    private async Task<bool> RunTrackedRebuildAsync(long id, AsyncProjectionRegistration registration, CancellationToken cancellationToken)
+    {
+        var runner = runners[registration.Name];
+        try
+        {
+            await runner.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                await rebuilds.RunningAsync(id, cancellationToken);
+                var result = await rebuilder.RebuildAsync(registration, new ProjectionRebuilds.Observer(rebuilds, id), cancellationToken);
+                await rebuilds.DoneAsync(id, result, cancellationToken);
+                return true;
+            }
+            finally
+            {
+                runner.Gate.Release();
+                runner.Wake.Set();
+                OnProgress();
+            }
+        }
+        catch (Exception e)
+        {
+            var stopped = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            if (!stopped)
+            {
+                logger.LogError(e, "Rebuild {Id} of projection {Projection} in {Schema} failed.", id, registration.Name, context.Schema);
+            }
+            try
+            {
+                await rebuilds.FailedAsync(id, stopped ? "stopped: its process shut down" : e.Message, CancellationToken.None);
+            }
+            catch (Exception inner) when (inner is NpgsqlException or ObjectDisposedException or TimeoutException)
+            {
+                logger.LogWarning(inner, "Rebuild {Id} of projection {Projection} in {Schema}: could not record its failure; it is marked abandoned once its heartbeat ages.",
+                    id, registration.Name, context.Schema);
+            }
+            return false;
         }
     }
 
@@ -258,8 +397,18 @@ public sealed class ProjectionDaemon : BackgroundService
 
     private void OnProgress() => Interlocked.Increment(ref progressVersion);
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await lifetime.CancelAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
     public override void Dispose()
     {
+        if (!lifetime.IsCancellationRequested)
+        {
+            lifetime.Cancel();
+        }
         base.Dispose();
         foreach (var runner in runners.Values)
         {
@@ -268,5 +417,6 @@ public sealed class ProjectionDaemon : BackgroundService
         wake.Dispose();
         prepared.Dispose();
         metrics.Dispose();
+        lifetime.Dispose();
     }
 }

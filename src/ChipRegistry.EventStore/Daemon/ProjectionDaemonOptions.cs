@@ -31,6 +31,12 @@ public sealed class ProjectionDaemonOptions
     /// <summary>The pause after an unexpected error (lost connection, failed batch) before a loop tries again.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// An unfinished rebuild whose heartbeat (every replayed batch) is older than this lost its process: the next
+    /// request for a rebuild of the projection marks it failed instead of answering with it.
+    /// </summary>
+    public TimeSpan RebuildAbandonedAfter { get; init; } = TimeSpan.FromMinutes(10);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);

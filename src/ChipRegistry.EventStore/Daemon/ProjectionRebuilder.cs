@@ -4,8 +4,8 @@ using Npgsql;
 namespace ChipRegistry.EventStore;
 
 /// <summary>
-/// Rebuilds one projection from zero while appends go on: shadow copies of its tables
-/// (<c>like live including all</c>), replayed in bounded batches up to the high-water mark,
+/// Rebuilds one projection from zero while appends go on: shadow tables created from the projection's
+/// declarations (so a new version's columns and indexes take effect), replayed in bounded batches up to the high-water mark,
 /// then, in ONE transaction that locks the live tables, caught up to the mark of that moment
 /// and swapped in with the checkpoint, its dead letters and its halt. Readers see the old
 /// tables until that commit and the complete new ones after it, never a partial one.
@@ -16,7 +16,7 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
 
     private readonly BatchApplier applier = new(context);
 
-    public async Task<RebuildResult> RebuildAsync(AsyncProjectionRegistration registration, CancellationToken cancellationToken)
+    public async Task<RebuildResult> RebuildAsync(AsyncProjectionRegistration registration, IRebuildObserver? observer, CancellationToken cancellationToken)
     {
         var name = registration.Name;
         var tables = registration.Projection.Tables;
@@ -26,7 +26,8 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
 
         await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, null, string.Join(";\n", tables.Select(t =>
-            $"drop table if exists {schema}.\"{shadows[t.Name]}\"; create table {schema}.\"{shadows[t.Name]}\" (like {schema}.\"{t.Name}\" including all)")), cancellationToken);
+            $"drop table if exists {schema}.\"{shadows[t.Name]}\"; create table {schema}.\"{shadows[t.Name]}\" {t.Definition};\n"
+            + string.Concat(t.Indexes.Select(index => $"create index on {schema}.\"{shadows[t.Name]}\" {index};\n")))), cancellationToken);
         try
         {
             long position = 0;
@@ -35,6 +36,10 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
             {
                 await mark.AdvanceAsync(cancellationToken);
                 var target = await HighWaterMark.ReadAsync(connection, null, context.Schema, cancellationToken);
+                if (observer is not null)
+                {
+                    await observer.ReplayedAsync(position, target, cancellationToken);
+                }
                 if (target - position <= options.BatchSize)
                 {
                     break;
@@ -46,6 +51,10 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
                 applied += outcome.Applied;
             }
 
+            if (observer is not null)
+            {
+                await observer.SwappingAsync(cancellationToken);
+            }
             await using (var swap = await connection.BeginTransactionAsync(cancellationToken))
             {
                 // The live tables first, then the checkpoint row: the order a runner's batch takes them in.
@@ -69,12 +78,13 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
                 await using (var checkpoint = new NpgsqlCommand(
                     $"""
                     update {schema}.projection_progress
-                    set last_seq_id = $2, updated_at = now(), halted_seq_id = null, halted_error = null, halted_at = null
+                    set last_seq_id = $2, updated_at = now(), halted_seq_id = null, halted_error = null, halted_at = null, version = $3
                     where name = $1
                     """, connection, swap))
                 {
                     checkpoint.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
                     checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
+                    checkpoint.Parameters.Add(new NpgsqlParameter<int> { TypedValue = registration.Projection.Version });
                     await checkpoint.ExecuteNonQueryAsync(cancellationToken);
                 }
                 await swap.CommitAsync(cancellationToken);
@@ -120,6 +130,16 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+}
+
+/// <summary>Told of a rebuild's progress (between its committed batches, never inside one of its transactions).</summary>
+internal interface IRebuildObserver
+{
+    /// <summary>The replay has applied every sequence number up to <paramref name="position"/>; the mark is at <paramref name="target"/>.</summary>
+    Task ReplayedAsync(long position, long target, CancellationToken cancellationToken);
+
+    /// <summary>The replay is within one batch of the mark: the swap's transaction begins.</summary>
+    Task SwappingAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What a rebuild did: the checkpoint it swapped in, events applied, events left in dead letters.</summary>

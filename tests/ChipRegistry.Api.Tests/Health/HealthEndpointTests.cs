@@ -38,6 +38,15 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
         var daemon = body.RootElement.GetProperty("checks").GetProperty("daemon");
         Assert.True(daemon.GetProperty("data").TryGetProperty("highWaterMark", out _), daemon.ToString());
         Assert.True(daemon.GetProperty("data").TryGetProperty("markStalled", out _), daemon.ToString());
+        // Each async projection's lag: sequence numbers behind the mark and the highest committed one, seconds of business and recorded time.
+        foreach (var projection in daemon.GetProperty("data").GetProperty("projections").EnumerateObject())
+        {
+            foreach (var member in new[] { "lag", "sequenceGap", "businessLagSeconds", "recordedLagSeconds", "version" })
+            {
+                Assert.True(projection.Value.TryGetProperty(member, out _), $"{projection.Name} has no {member}: {projection.Value}");
+            }
+        }
+        Assert.True(daemon.GetProperty("data").GetProperty("projections").TryGetProperty("licence_list", out _), daemon.ToString());
     }
 
     [Fact]
