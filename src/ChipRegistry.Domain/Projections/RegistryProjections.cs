@@ -1,6 +1,7 @@
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
 using ChipRegistry.Domain.Projections.Placements;
+using ChipRegistry.Domain.Projections.Reference;
 using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Domain.Projections;
@@ -16,6 +17,7 @@ public static class RegistryProjections
             new AsyncProjectionRegistration(new ChipPlacementProjection(serializer)),
             new AsyncProjectionRegistration(new FacilityListProjection(serializer)),
             new AsyncProjectionRegistration(new LicenceListProjection(serializer)),
+            new AsyncProjectionRegistration(new ReferenceIntervalProjection(serializer)),
         ];
     }
 }

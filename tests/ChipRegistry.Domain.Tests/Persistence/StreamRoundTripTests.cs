@@ -62,6 +62,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new FacilityRegistered("fac-1", "op", "Jurong 1", "SG", 1.3521m, 103.8198m, 120.5m, "op", At),
         new FacilityPowerDeclared("fac-1", 150.25m, "op", At + Duration.FromSeconds(1)),
         new ClusterRegistered("fac-1", "cl-1", "hall A", "op", At + Duration.FromSeconds(2)),
+        new FacilityOperatorChanged("fac-1", "op-2", Day.PlusDays(5), "bis", At + Duration.FromSeconds(3)),
     ];
 
     public static IReadOnlyList<ILicenceEvent> LicenceEvents { get; } =
