@@ -184,6 +184,36 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task an_observation_rewrites_the_chip_state_row_in_place_without_new_index_entries()
+    {
+        var registry = await fixture.StartAsync();
+        var chipId = $"nvidia:hot-{Guid.NewGuid():N}";
+        (await registry.Commands.HandleAsync(new RegisterChip(ChipWorld.Id(), chipId, CatalogSeed.H100Sxm.ModelId, "lot-hot", "TW", ChipWorld.Mfr, ChipWorld.Next()),
+            cancellationToken: Cancel)).EnsureAccepted();
+        await using (var create = registry.DataSource.CreateCommand("create extension if not exists pageinspect"))
+        {
+            await create.ExecuteNonQueryAsync(Cancel);
+        }
+
+        for (var n = 1; n <= 5; n++)
+        {
+            (await registry.Commands.HandleAsync(new ReportChipObservation(ChipWorld.Id(), chipId, "inspection", null, "TW", $"inspected {n}", ChipWorld.Mfr, ChipWorld.Next()),
+                cancellationToken: Cancel)).EnsureAccepted();
+
+            // A heap-only tuple is a row version reached through its predecessor, not through any index: the update
+            // wrote no entry into chip_state's indexes.
+            Assert.True(await registry.ScalarAsync<bool>(
+                $"""
+                select (i.t_infomask2 & 32768) <> 0
+                from {registry.Table("chip_state")} s,
+                     lateral heap_page_items(get_raw_page('{registry.Table("chip_state")}', (s.ctid::text::point)[0]::int)) i
+                where s.chip_id = $1 and i.lp = (s.ctid::text::point)[1]::int
+                """, chipId), $"observation {n} wrote a new index entry for the chip_state row");
+        }
+        Assert.Equal(6, (await registry.Reads.LoadChipAsync(chipId, Cancel)).Version);
+    }
+
+    [Fact]
     public async Task party_periods_follow_every_change_of_party_in_the_appends_transaction()
     {
         var registry = await fixture.StartAsync();
