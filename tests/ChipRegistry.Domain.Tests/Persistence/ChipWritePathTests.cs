@@ -184,6 +184,40 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task a_chip_command_appends_and_writes_its_projections_in_one_statement_and_a_lost_race_writes_neither()
+    {
+        var (registry, log, logged, unlogged) = await StartLoggedAsync();
+        await using var _ = logged;
+        var chipId = await SoldToBuyerAsync(registry);
+        var pipeline = new ChipPipeline(registry.Commands);
+
+        log.Start();
+        (await pipeline.RunAsync(chipId, ChipWorld.Buyer, new ChipWriteRules { RelationCode = ChipErrors.NotNamedBuyer },
+            _ => Task.FromResult<IChipCommand>(new AcceptChipSale(ChipWorld.Id(), chipId, ChipWorld.Buyer, ChipWorld.Next())), null, Cancel)).EnsureAccepted();
+        log.Stop();
+
+        // The load, then one statement: the append with the chip-state row (party periods too, when they change).
+        Assert.Equal(2, log.Statements.Count);
+        Assert.StartsWith("with moved", log.Statements[1].TrimStart(), StringComparison.Ordinal);
+        Assert.Contains(".chip_state", log.Statements[1], StringComparison.Ordinal);
+        var after = (await unlogged.Reads.LoadChipAsync(chipId, Cancel)).State;
+        Assert.Equal("buyer", after.OwnerId);
+        Assert.Equal(ChipRelation.Current, (await unlogged.Reads.LoadChipForAsync(chipId, ChipWorld.Buyer, Cancel)).Relation);
+        var lastSeqId = await unlogged.ScalarAsync<long>($"select last_seq_id from {unlogged.Table("chip_state")} where chip_id = $1", chipId);
+        Assert.Equal(await unlogged.ScalarAsync<long>($"select max(seq_id) from {unlogged.Table("events")} where stream_key = $1", chipId), lastSeqId);
+
+        // An append that lends a state one version behind loses the race: neither the event nor any projected row is written.
+        var stale = after with { Version = after.Version - 1, Observations = 1000 };
+        var observation = new ChipObserved(ChipWorld.Id(), chipId, "sighting", false, "", null, "TW", null, "seen", "buyer", ChipWorld.Next());
+        await Assert.ThrowsAsync<StreamVersionConflictException>(() => unlogged.Store.AppendAsync(
+            new StreamAppend(StreamKeys.Chip(chipId), ExpectedVersion.Exactly(stale.Version), new NewEvent(observation, observation.OccurredAt, observation.EventId),
+                StreamKeys.ChipType) { Snapshot = stale },
+            new AppendMetadata("buyer"), Cancel));
+        Assert.Equal(after, (await unlogged.Reads.LoadChipAsync(chipId, Cancel)).State);
+        Assert.Equal(lastSeqId, await unlogged.ScalarAsync<long>($"select last_seq_id from {unlogged.Table("chip_state")} where chip_id = $1", chipId));
+    }
+
+    [Fact]
     public async Task an_observation_rewrites_the_chip_state_row_in_place_without_new_index_entries()
     {
         var registry = await fixture.StartAsync();
