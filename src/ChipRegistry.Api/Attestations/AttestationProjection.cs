@@ -3,9 +3,13 @@ using ChipRegistry.EventStore;
 namespace ChipRegistry.Api.Attestations;
 
 /// <summary>Keeps <c>attestation_keys</c> and <c>signing_requirements</c> in step with their events, inside the append's transaction.</summary>
-public sealed class AttestationProjection : IInlineProjection
+public sealed class AttestationProjection : IFusedInlineProjection
 {
     public string Name => "attestation_keys";
+
+    /// <summary>Appends without key or signing events leave it nothing to write, so they may go as one statement.</summary>
+    public FusedWrites? Fuse(SchemaName schema, IReadOnlyList<StoredEvent> events, object? snapshot, int firstParameter) =>
+        events.Any(e => e.Data is AttestationKeyRegistered or AttestationKeyRetired or SigningRequired) ? null : FusedWrites.None;
 
     public async Task ApplyAsync(ProjectionSession session, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {

@@ -3,9 +3,13 @@ using ChipRegistry.EventStore;
 namespace ChipRegistry.Api.Keys;
 
 /// <summary>Keeps <c>api_keys</c> in step with the key events, inside the append's transaction.</summary>
-public sealed class ApiKeyProjection : IInlineProjection
+public sealed class ApiKeyProjection : IFusedInlineProjection
 {
     public string Name => "api_keys";
+
+    /// <summary>Appends without key events leave it nothing to write, so they may go as one statement.</summary>
+    public FusedWrites? Fuse(SchemaName schema, IReadOnlyList<StoredEvent> events, object? snapshot, int firstParameter) =>
+        events.Any(e => e.Data is ApiKeyIssued or ApiKeyRevoked) ? null : FusedWrites.None;
 
     public async Task ApplyAsync(ProjectionSession session, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {

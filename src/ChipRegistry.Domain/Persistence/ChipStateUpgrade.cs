@@ -25,7 +25,7 @@ public static class ChipStateUpgrade
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var keys = new List<string>();
-            await using (var claim = new NpgsqlCommand($"select chip_id from {schema}.chip_state where state is null order by chip_id limit {BatchSize} for update skip locked", connection, transaction))
+            await using (var claim = new NpgsqlCommand($"select chip_id from {schema}.chip_state where history is not null order by chip_id limit {BatchSize} for update skip locked", connection, transaction))
             await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));

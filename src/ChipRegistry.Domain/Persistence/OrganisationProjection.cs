@@ -10,9 +10,13 @@ namespace ChipRegistry.Domain.Persistence;
 /// Organisations as an inline table (id, version, name, kind, country and the folded <see cref="Organisation"/> as
 /// jsonb), so the <see cref="OrganisationDirectory"/> that parent changes and licence checks consult is one query.
 /// </summary>
-public sealed class OrganisationProjection(EventSerializer serializer) : IInlineProjection
+public sealed class OrganisationProjection(EventSerializer serializer) : IFusedInlineProjection
 {
     public string Name => "organisations";
+
+    /// <summary>Nothing to write for an append without organisation events; with them, it reads the rows first (after the append).</summary>
+    public FusedWrites? Fuse(SchemaName schema, IReadOnlyList<StoredEvent> events, object? snapshot, int firstParameter) =>
+        events.Any(e => e.Data is IOrganisationEvent) ? null : FusedWrites.None;
 
     public async Task ApplyAsync(ProjectionSession session, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {

@@ -31,6 +31,42 @@ internal sealed class PartyPeriodChanges
         }
     }
 
+    /// <summary>
+    /// The same writes as CTE bodies of an append's statement (<see cref="IFusedInlineProjection"/>), parameters from
+    /// <paramref name="first"/>: they write nothing when the append inserted nothing.
+    /// </summary>
+    public void Fuse(SchemaName schemaName, int first, List<string> statements, List<Npgsql.NpgsqlParameter> parameters)
+    {
+        if (IsEmpty) return;
+        var schema = schemaName.Quoted;
+        if (closed.Count > 0)
+        {
+            statements.Add(
+                $"""
+                update {schema}.chip_parties p set to_version = c.at
+                from unnest(${first}::text[], ${first + 1}::text[], ${first + 2}::bigint[]) as c(chip_id, organisation_id, at)
+                where p.chip_id = c.chip_id and p.organisation_id = c.organisation_id and p.to_version is null and exists (select 1 from inserted)
+                """);
+            parameters.Add(ChipStateProjection.Text(closed.Select(c => c.ChipId)));
+            parameters.Add(ChipStateProjection.Text(closed.Select(c => c.OrganisationId)));
+            parameters.Add(ChipStateProjection.Array(closed.Select(c => c.At).ToArray(), NpgsqlDbType.Bigint));
+            first += 3;
+        }
+        if (opened.Count > 0)
+        {
+            statements.Add(
+                $"""
+                insert into {schema}.chip_parties (chip_id, organisation_id, from_version, to_version)
+                select * from unnest(${first}::text[], ${first + 1}::text[], ${first + 2}::bigint[], ${first + 3}::bigint[])
+                where exists (select 1 from inserted)
+                """);
+            parameters.Add(ChipStateProjection.Text(opened.Select(o => o.ChipId)));
+            parameters.Add(ChipStateProjection.Text(opened.Select(o => o.OrganisationId)));
+            parameters.Add(ChipStateProjection.Array(opened.Select(o => o.From).ToArray(), NpgsqlDbType.Bigint));
+            parameters.Add(new Npgsql.NpgsqlParameter<long?[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = opened.Select(o => o.To).ToArray() });
+        }
+    }
+
     public async Task WriteAsync(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, SchemaName schemaName, CancellationToken cancellationToken)
     {
         if (IsEmpty) return;

@@ -10,13 +10,20 @@ namespace ChipRegistry.EventStore;
 /// number is drawn. No row back means a conflict; the caller then reads the actual version.
 /// Parameters: $1 key, $2 stream type, $3 expected, $4 event count, $5-$8 event ids, types,
 /// data, business times (scalars for one event, arrays for several), $9 correlation,
-/// $10 causation, $11 organisation, and with <c>notify</c> $12 the channel.
+/// $10 causation, $11 organisation, then the fused projections' parameters if any, and with <c>notify</c> last the channel.
 /// Each shape is its own statement: one event needs no arrays to encode, unnest and aggregate,
 /// and most appends carry no NOTIFY (it is throttled), so they skip that part of the plan.
 /// </summary>
 internal static class QuickAppendSql
 {
-    public static string For(SchemaName schema, ExpectedVersion expected, bool oneEvent, bool notify)
+    /// <summary>The statement's own parameters before the channel: $1-$11.</summary>
+    public const int Parameters = 11;
+
+    /// <param name="fused">
+    /// Inline projections' writes (<see cref="IFusedInlineProjection"/>), each added as a CTE after <c>inserted</c>,
+    /// whose rows they read: the statement then carries the append and its projections at once.
+    /// </param>
+    public static string For(SchemaName schema, ExpectedVersion expected, bool oneEvent, bool notify, FusedWrites? fused = null)
     {
         var s = schema.Quoted;
         var guard = expected.Encoded switch
@@ -53,6 +60,9 @@ internal static class QuickAppendSql
         var seqIds = oneEvent
             ? "(select i.seq_id from inserted i)"
             : "(select array_agg(i.seq_id order by i.version) from inserted i)";
+        var projected = fused is null ? "" : string.Concat(fused.Statements.Select((body, i) => $",\nprojected_{i} as (\n{body})"));
+        // Fused writes' parameters come before the channel's, which is then the last.
+        var channel = $"${Parameters + 1 + (fused?.Parameters.Count ?? 0)}";
         return notify
             ? $"""
               with moved as (
@@ -62,7 +72,7 @@ internal static class QuickAppendSql
               {events}
                   returning seq_id, version),
               notified as (
-                  select pg_notify($12, max(i.seq_id)::text) from inserted i having count(*) > 0)
+                  select pg_notify({channel}, max(i.seq_id)::text) from inserted i having count(*) > 0){projected}
               select (select m.version from moved m), {seqIds}, now(), (select count(*) from notified)
               """
             : $"""
@@ -71,7 +81,7 @@ internal static class QuickAppendSql
               inserted as (
                   insert into {s}.events (seq_id, event_id, stream_key, version, type, data, occurred_at, correlation_id, causation_id, acting_organisation)
               {events}
-                  returning seq_id, version)
+                  returning seq_id, version){projected}
               select (select m.version from moved m), {seqIds}, now()
               """;
     }

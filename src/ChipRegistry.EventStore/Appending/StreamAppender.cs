@@ -72,10 +72,11 @@ internal sealed class StreamAppender(StoreContext context)
         NpgsqlConnection connection, Request request, AppendMetadata metadata, IReadOnlyDictionary<string, object>? snapshots, CancellationToken cancellationToken)
     {
         var held = metadata.IdempotencyKey is null ? null : metadata.ResponseCommit;
-        var transaction = context.Projections.Count > 0 || held is not null ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var fused = held is null ? Fusable(request, metadata, snapshots) : null;
+        var transaction = fused is null && (context.Projections.Count > 0 || held is not null) ? await connection.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            return await AppendAsync(connection, transaction, held, request, metadata, snapshots, cancellationToken);
+            return await AppendAsync(connection, transaction, held, request, metadata, snapshots, fused, cancellationToken);
         }
         finally
         {
@@ -86,12 +87,47 @@ internal sealed class StreamAppender(StoreContext context)
         }
     }
 
+    /// <summary>
+    /// The inline projections' writes for a one-stream append, when every projection can put them into the append's
+    /// statement (<see cref="IFusedInlineProjection"/>); null when any of them must run after it, in a transaction.
+    /// The versions the events will get are known only with an exact expected version or a new stream.
+    /// </summary>
+    private FusedWrites? Fusable(Request request, AppendMetadata metadata, IReadOnlyDictionary<string, object>? snapshots)
+    {
+        if (context.Projections.Count == 0 || request.StreamKeys.Length != 1 || metadata.IdempotencyKey is not null || request.Expected[0] < 0
+            || !context.Projections.All(p => p is IFusedInlineProjection))
+        {
+            return null;
+        }
+        var key = request.StreamKeys[0];
+        var events = new StoredEvent[request.Events.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i] = new StoredEvent(0, request.EventIds[i], key, request.Expected[0] + i + 1, request.EventTypes[i], request.Events[i].Data,
+                request.OccurredAt[i], default, metadata.ActingOrganisation, metadata.CorrelationId, metadata.CausationId, null);
+        }
+        var snapshot = snapshots?.GetValueOrDefault(key);
+        var statements = new List<string>();
+        var parameters = new List<NpgsqlParameter>();
+        foreach (var projection in context.Projections.Cast<IFusedInlineProjection>())
+        {
+            // The quick append's own parameters are $1-$11; the channel, if any, comes after the projections'.
+            if (projection.Fuse(context.Schema, events, snapshot, QuickAppendSql.Parameters + 1 + parameters.Count) is not { } writes)
+            {
+                return null;
+            }
+            statements.AddRange(writes.Statements);
+            parameters.AddRange(writes.Parameters);
+        }
+        return new FusedWrites(statements, parameters);
+    }
+
     private async Task<AppendResult> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, ResponseCommit? held, Request request, AppendMetadata metadata,
-        IReadOnlyDictionary<string, object>? snapshots, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, object>? snapshots, FusedWrites? fused, CancellationToken cancellationToken)
     {
         var (status, versions, conflicting, seqIds, recorded, replay) = request.StreamKeys.Length == 1 && metadata.IdempotencyKey is null
-            ? await QuickAsync(connection, transaction, request, metadata, cancellationToken)
+            ? await QuickAsync(connection, transaction, request, metadata, fused, cancellationToken)
             : await CallFunctionAsync(connection, transaction, request, metadata, cancellationToken);
 
         switch (status)
@@ -126,11 +162,15 @@ internal sealed class StreamAppender(StoreContext context)
         }
     }
 
-    private async Task<Outcome> QuickAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Request request, AppendMetadata metadata, CancellationToken cancellationToken)
+    private async Task<Outcome> QuickAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Request request, AppendMetadata metadata, FusedWrites? fused,
+        CancellationToken cancellationToken)
     {
         var one = request.EventIds.Length == 1;
         var channel = context.TakeNotifyChannel();
-        var sql = quickSql[(Math.Min(request.Expected[0], 1), one, channel is not null)];
+        var sql = fused is { Statements.Count: > 0 }
+            ? QuickAppendSql.For(context.Schema, request.ExpectedVersions[0], one, channel is not null, fused)
+            : quickSql[(Math.Min(request.Expected[0], 1), one, channel is not null)];
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         // Generic parameters throughout: no boxing, and the type is known without a lookup per call.
         command.Parameters.Add(TypedText(request.StreamKeys[0]));
@@ -151,6 +191,10 @@ internal sealed class StreamAppender(StoreContext context)
         command.Parameters.Add(TypedText(metadata.CorrelationId));
         command.Parameters.Add(TypedText(metadata.CausationId));
         command.Parameters.Add(TypedText(metadata.ActingOrganisation));
+        foreach (var parameter in fused?.Parameters ?? [])
+        {
+            command.Parameters.Add(parameter);
+        }
         if (channel is not null)
         {
             command.Parameters.Add(TypedText(channel));

@@ -30,6 +30,9 @@ public sealed class ProjectionDaemon : BackgroundService
     private volatile bool isPrepared;
     private long progressVersion;
 
+    /// <summary>Completed (and replaced) at every checkpoint or mark move here, so a catch-up waiter looks again at once.</summary>
+    private TaskCompletionSource progressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ProjectionDaemon(PostgresEventStore store, ProjectionDaemonOptions options, ILogger<ProjectionDaemon>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -185,6 +188,8 @@ public sealed class ProjectionDaemon : BackgroundService
         var markBehind = true;
         while (true)
         {
+            // Taken before the read, so progress made while reading still ends the wait below.
+            var progress = Volatile.Read(ref progressed).Task;
             // Wake the mark only while it is short of the target: once it is there, waking it
             // every poll only competes with the projections' batches for the database.
             if (markBehind)
@@ -221,7 +226,9 @@ public sealed class ProjectionDaemon : BackgroundService
                     return;
                 }
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            // Progress made here ends the wait early; the poll covers progress made by other processes.
+            await Task.WhenAny(progress, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -395,7 +402,11 @@ public sealed class ProjectionDaemon : BackgroundService
     /// <summary>For tests: whether this process's runner of a projection leads it now.</summary>
     internal bool IsLeading(string projection) => runners[projection].IsLeader;
 
-    private void OnProgress() => Interlocked.Increment(ref progressVersion);
+    private void OnProgress()
+    {
+        Interlocked.Increment(ref progressVersion);
+        Interlocked.Exchange(ref progressed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -184,6 +184,70 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task a_chip_command_appends_and_writes_its_projections_in_one_statement_and_a_lost_race_writes_neither()
+    {
+        var (registry, log, logged, unlogged) = await StartLoggedAsync();
+        await using var _ = logged;
+        var chipId = await SoldToBuyerAsync(registry);
+        var pipeline = new ChipPipeline(registry.Commands);
+
+        log.Start();
+        (await pipeline.RunAsync(chipId, ChipWorld.Buyer, new ChipWriteRules { RelationCode = ChipErrors.NotNamedBuyer },
+            _ => Task.FromResult<IChipCommand>(new AcceptChipSale(ChipWorld.Id(), chipId, ChipWorld.Buyer, ChipWorld.Next())), null, Cancel)).EnsureAccepted();
+        log.Stop();
+
+        // The load, then one statement: the append with the chip-state row (party periods too, when they change).
+        Assert.Equal(2, log.Statements.Count);
+        Assert.StartsWith("with moved", log.Statements[1].TrimStart(), StringComparison.Ordinal);
+        Assert.Contains(".chip_state", log.Statements[1], StringComparison.Ordinal);
+        var after = (await unlogged.Reads.LoadChipAsync(chipId, Cancel)).State;
+        Assert.Equal("buyer", after.OwnerId);
+        Assert.Equal(ChipRelation.Current, (await unlogged.Reads.LoadChipForAsync(chipId, ChipWorld.Buyer, Cancel)).Relation);
+        var lastSeqId = await unlogged.ScalarAsync<long>($"select last_seq_id from {unlogged.Table("chip_state")} where chip_id = $1", chipId);
+        Assert.Equal(await unlogged.ScalarAsync<long>($"select max(seq_id) from {unlogged.Table("events")} where stream_key = $1", chipId), lastSeqId);
+
+        // An append that lends a state one version behind loses the race: neither the event nor any projected row is written.
+        var stale = after with { Version = after.Version - 1, Observations = 1000 };
+        var observation = new ChipObserved(ChipWorld.Id(), chipId, "sighting", false, "", null, "TW", null, "seen", "buyer", ChipWorld.Next());
+        await Assert.ThrowsAsync<StreamVersionConflictException>(() => unlogged.Store.AppendAsync(
+            new StreamAppend(StreamKeys.Chip(chipId), ExpectedVersion.Exactly(stale.Version), new NewEvent(observation, observation.OccurredAt, observation.EventId),
+                StreamKeys.ChipType) { Snapshot = stale },
+            new AppendMetadata("buyer"), Cancel));
+        Assert.Equal(after, (await unlogged.Reads.LoadChipAsync(chipId, Cancel)).State);
+        Assert.Equal(lastSeqId, await unlogged.ScalarAsync<long>($"select last_seq_id from {unlogged.Table("chip_state")} where chip_id = $1", chipId));
+    }
+
+    [Fact]
+    public async Task an_observation_rewrites_the_chip_state_row_in_place_without_new_index_entries()
+    {
+        var registry = await fixture.StartAsync();
+        var chipId = $"nvidia:hot-{Guid.NewGuid():N}";
+        (await registry.Commands.HandleAsync(new RegisterChip(ChipWorld.Id(), chipId, CatalogSeed.H100Sxm.ModelId, "lot-hot", "TW", ChipWorld.Mfr, ChipWorld.Next()),
+            cancellationToken: Cancel)).EnsureAccepted();
+        await using (var create = registry.DataSource.CreateCommand("create extension if not exists pageinspect"))
+        {
+            await create.ExecuteNonQueryAsync(Cancel);
+        }
+
+        for (var n = 1; n <= 5; n++)
+        {
+            (await registry.Commands.HandleAsync(new ReportChipObservation(ChipWorld.Id(), chipId, "inspection", null, "TW", $"inspected {n}", ChipWorld.Mfr, ChipWorld.Next()),
+                cancellationToken: Cancel)).EnsureAccepted();
+
+            // A heap-only tuple is a row version reached through its predecessor, not through any index: the update
+            // wrote no entry into chip_state's indexes.
+            Assert.True(await registry.ScalarAsync<bool>(
+                $"""
+                select (i.t_infomask2 & 32768) <> 0
+                from {registry.Table("chip_state")} s,
+                     lateral heap_page_items(get_raw_page('{registry.Table("chip_state")}', (s.ctid::text::point)[0]::int)) i
+                where s.chip_id = $1 and i.lp = (s.ctid::text::point)[1]::int
+                """, chipId), $"observation {n} wrote a new index entry for the chip_state row");
+        }
+        Assert.Equal(6, (await registry.Reads.LoadChipAsync(chipId, Cancel)).Version);
+    }
+
+    [Fact]
     public async Task party_periods_follow_every_change_of_party_in_the_appends_transaction()
     {
         var registry = await fixture.StartAsync();
