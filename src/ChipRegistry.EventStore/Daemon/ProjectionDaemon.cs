@@ -26,6 +26,7 @@ public sealed class ProjectionDaemon : BackgroundService
     private readonly ProjectionRebuilder rebuilder;
     private readonly ProjectionRebuilds rebuilds;
     private readonly CancellationTokenSource lifetime = new();
+    private volatile bool disposed;
     private readonly SemaphoreSlim prepared = new(1, 1);
     private volatile bool isPrepared;
     private long progressVersion;
@@ -410,16 +411,22 @@ public sealed class ProjectionDaemon : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await lifetime.CancelAsync();
+        // A host may stop the daemon after the container has already disposed it.
+        if (!disposed)
+        {
+            await lifetime.CancelAsync();
+        }
         await base.StopAsync(cancellationToken);
     }
 
     public override void Dispose()
     {
-        if (!lifetime.IsCancellationRequested)
+        if (disposed)
         {
-            lifetime.Cancel();
+            return;
         }
+        disposed = true;
+        lifetime.Cancel();
         base.Dispose();
         foreach (var runner in runners.Values)
         {
