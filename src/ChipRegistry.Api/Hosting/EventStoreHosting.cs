@@ -1,6 +1,7 @@
 using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.Domain.Projections.Custody;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class EventStoreHosting
         builder.Services.AddSingleton(services => new RegistryReads(services.GetRequiredService<IEventStore>(), services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new CommandPipeline(services.GetRequiredService<RegistryReads>()));
         builder.Services.AddSingleton(services => new PlacementReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(services => new CustodyReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new ChipPipeline(services.GetRequiredService<CommandPipeline>()));
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
