@@ -2,6 +2,7 @@ using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Custody;
+using ChipRegistry.Domain.Projections.Inventories;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public static class EventStoreHosting
         builder.Services.AddSingleton(services => new CommandPipeline(services.GetRequiredService<RegistryReads>()));
         builder.Services.AddSingleton(services => new PlacementReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new CustodyReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(services => new InventoryReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new ChipPipeline(services.GetRequiredService<CommandPipeline>()));
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
