@@ -28,6 +28,7 @@ public static class DomainEventNames
         [typeof(FacilityRegistered)] = "facility_registered",
         [typeof(FacilityPowerDeclared)] = "facility_power_declared",
         [typeof(ClusterRegistered)] = "cluster_registered",
+        [typeof(FacilityOperatorChanged)] = "facility_operator_changed",
 
         // licences and notifications
         [typeof(LicenceGranted)] = "licence_granted",

@@ -17,6 +17,7 @@ public static class FacilityEndpoints
         group.MapGetFacility();
         group.MapDeclareFacilityPower();
         group.MapRegisterCluster();
+        group.MapChangeFacilityOperator();
         return endpoints;
     }
 }

@@ -13,6 +13,10 @@ public static class FacilityErrors
     public const string FacilityNotRegistered = "facility_not_registered";
     public const string NotFacilityOperator = "not_facility_operator";
     public const string ClusterAlreadyRegistered = "cluster_already_registered";
+    public const string OperatorNotRegistered = "operator_not_registered";
+    public const string NotAnOperator = "not_an_operator";
+    public const string InvalidEffectiveDate = "invalid_effective_date";
+    public const string OperatorUnchanged = "operator_unchanged";
 
     public static IReadOnlyDictionary<string, ErrorKind> ErrorKinds { get; } = new Dictionary<string, ErrorKind>(StringComparer.Ordinal)
     {
@@ -24,5 +28,9 @@ public static class FacilityErrors
         [FacilityNotRegistered] = ErrorKind.NotFound,
         [NotFacilityOperator] = ErrorKind.Conflict,
         [ClusterAlreadyRegistered] = ErrorKind.Conflict,
+        [OperatorNotRegistered] = ErrorKind.NotFound,
+        [NotAnOperator] = ErrorKind.Invalid,
+        [InvalidEffectiveDate] = ErrorKind.Invalid,
+        [OperatorUnchanged] = ErrorKind.Conflict,
     };
 }

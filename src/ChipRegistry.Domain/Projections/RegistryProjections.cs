@@ -1,5 +1,6 @@
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Placements;
+using ChipRegistry.Domain.Projections.Reference;
 using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Domain.Projections;
@@ -10,6 +11,10 @@ public static class RegistryProjections
     public static IReadOnlyList<AsyncProjectionRegistration> All()
     {
         var serializer = new EventSerializer(DomainStore.EventTypes());
-        return [new AsyncProjectionRegistration(new ChipPlacementProjection(serializer))];
+        return
+        [
+            new AsyncProjectionRegistration(new ChipPlacementProjection(serializer)),
+            new AsyncProjectionRegistration(new ReferenceIntervalProjection(serializer)),
+        ];
     }
 }

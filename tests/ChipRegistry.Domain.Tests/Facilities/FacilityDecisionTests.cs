@@ -49,4 +49,37 @@ public class FacilityDecisionTests
     [Fact]
     public void declared_power_must_be_positive() =>
         Assert.Equal("invalid_power", FacilityDecisions.Decide(new DeclareFacilityPower("f1", 0m, Op, T0), Registered()).Error?.Code);
+
+    private static readonly Organisation Successor = new("op2", "NewCo", OrganisationKind.Operator, "SG", new LocalDate(2020, 1, 1), []);
+
+    private static ChangeFacilityOperator HandOver(Actor by, LocalDate from, Organisation? to = null) =>
+        new("f1", (to ?? Successor).Id, from, to ?? Successor, by, T0 + Duration.FromDays(60));
+
+    [Fact]
+    public void the_operator_hands_its_facility_over_and_a_late_earlier_dated_hand_over_changes_only_the_past()
+    {
+        var handedOver = Facility.Fold([.. FacilityDecisions.Decide(new RegisterFacility("f1", "Memphis", "US", 35.1m, -90.0m, 150m, Op, T0), null).Events,
+            .. FacilityDecisions.Decide(HandOver(Op, new LocalDate(2024, 2, 1)), Registered()).Events])!;
+        Assert.Equal("op2", handedOver.OperatorId);
+
+        var third = new Organisation("op3", "ThirdCo", OrganisationKind.Operator, "DE", new LocalDate(2020, 1, 1), []);
+        var agency = new Actor("bis", OrganisationKind.Agency);
+        var earlier = FacilityDecisions.Decide(HandOver(agency, new LocalDate(2024, 1, 15), third), handedOver);
+        Assert.True(earlier.IsAccepted, earlier.ToString());
+        var after = Facility.Evolve(handedOver, earlier.Events.Single())!;
+        Assert.Equal("op2", after.OperatorId);
+        Assert.Equal([new OperatorLink(new LocalDate(2024, 1, 15), "op3"), new OperatorLink(new LocalDate(2024, 2, 1), "op2")], after.OperatorHistory);
+    }
+
+    [Fact]
+    public void a_hand_over_is_refused_to_strangers_to_non_operators_outside_the_facilitys_life_and_to_the_operator_in_charge()
+    {
+        Assert.Equal("not_facility_operator", FacilityDecisions.Decide(HandOver(new Actor("op9", OrganisationKind.Operator), new LocalDate(2024, 2, 1)), Registered()).Error?.Code);
+        Assert.Equal("operator_not_registered", FacilityDecisions.Decide(new ChangeFacilityOperator("f1", "ghost", new LocalDate(2024, 2, 1), null, Op, T0 + Duration.FromDays(60)), Registered()).Error?.Code);
+        Assert.Equal("not_an_operator", FacilityDecisions.Decide(HandOver(Op, new LocalDate(2024, 2, 1), Successor with { Kind = OrganisationKind.Distributor }), Registered()).Error?.Code);
+        Assert.Equal("invalid_effective_date", FacilityDecisions.Decide(HandOver(Op, new LocalDate(2023, 12, 31)), Registered()).Error?.Code);
+        Assert.Equal("invalid_effective_date", FacilityDecisions.Decide(HandOver(Op, new LocalDate(2024, 3, 2)), Registered()).Error?.Code);
+        Assert.Equal("operator_unchanged", FacilityDecisions.Decide(HandOver(Op, new LocalDate(2024, 2, 1), new Organisation("op", "Op", OrganisationKind.Operator, "US", new LocalDate(2020, 1, 1), [])), Registered()).Error?.Code);
+        Assert.Equal("facility_not_registered", FacilityDecisions.Decide(HandOver(Op, new LocalDate(2024, 2, 1)), null).Error?.Code);
+    }
 }

@@ -1,5 +1,6 @@
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.Domain.Projections.Concentration;
 using ChipRegistry.EventStore;
 using NodaTime;
 using Npgsql;
@@ -11,7 +12,8 @@ namespace ChipRegistry.Domain.Projections.Placements;
 /// <c>chip_placements</c>, on the daemon: every chip a batch touches is folded again from its whole stream up to the
 /// batch's end (<see cref="PlacementFold"/>) and its rows replaced, so a late report, a void or a backdated act
 /// reshapes the chip's stays exactly as a rebuild would. One read of all touched streams and one delete and insert
-/// per batch. The range index answers "where was each chip at instant t" as one range query.
+/// per batch. The range index answers "where was each chip at instant t" as one range query. The same batch, first,
+/// turns the difference between a chip's old and new stays into counts (<see cref="ConcentrationChanges"/>).
 /// </summary>
 public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsyncProjection
 {
@@ -30,6 +32,7 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
             """,
             ["using gist (tstzrange(valid_from, valid_to))", "(facility_id) where facility_id is not null",
              "(custodian_id, status) where valid_to is null"]),
+        ConcentrationChanges.Table,
     ];
 
     public async Task ApplyAsync(AsyncProjectionBatch batch, CancellationToken cancellationToken)
@@ -42,6 +45,7 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
         var rows = chips.SelectMany(chip => PlacementFold.Of(chip, streams.GetValueOrDefault(chip, []))).ToList();
 
         await using var write = new NpgsqlBatch(batch.Connection, batch.Transaction);
+        write.BatchCommands.Add(ConcentrationChanges.Upsert(batch, chips, rows));
         var delete = new NpgsqlBatchCommand($"delete from {batch.Table(TableName)} where chip_id = any($1)");
         delete.Parameters.Add(Texts(chips));
         write.BatchCommands.Add(delete);

@@ -41,6 +41,7 @@ public sealed class FacilityArrangement(ApiFixture host) : IMatrixArrangement
         "GET /api/v1/facilities/{facilityId}",
         "POST /api/v1/facilities/{facilityId}/power",
         "POST /api/v1/facilities/{facilityId}/clusters",
+        "POST /api/v1/facilities/{facilityId}/operator",
     ];
 
     public async Task<ArrangedCall> ArrangeAsync(string endpoint, MatrixCaller caller, bool related)
@@ -55,6 +56,8 @@ public sealed class FacilityArrangement(ApiFixture host) : IMatrixArrangement
         {
             "GET /api/v1/facilities/{facilityId}" => new ArrangedCall($"/api/v1/facilities/{facilityId}"),
             "POST /api/v1/facilities/{facilityId}/power" => new ArrangedCall($"/api/v1/facilities/{facilityId}/power", new { declaredPowerMw = 45.5m }),
+            "POST /api/v1/facilities/{facilityId}/operator" => new ArrangedCall($"/api/v1/facilities/{facilityId}/operator",
+                new { operatorId = (await world.PartyAsync("world-successor", OrganisationKind.Operator, "DE")).OrganisationId, effectiveFrom = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
             _ => new ArrangedCall($"/api/v1/facilities/{facilityId}/clusters", new { clusterId = "hall-b", name = "Hall B" }),
         };
     }
