@@ -34,8 +34,9 @@ public static class ReadInventoryEndpoints
             InventoryReads inventories, CancellationToken cancellationToken) =>
         {
             var size = Paging.Size(limit, DefaultIdle, MaxIdle);
+            // The caller's own organisation needs no look-up (the registry's built-in one has no directory entry).
             var own = context.User.OrganisationId() == organisationId;
-            if (!(own || context.User.ReadsEverything()) || (await reads.LoadOrganisationAsync(organisationId, cancellationToken)).State is null)
+            if (!own && (!context.User.ReadsEverything() || (await reads.LoadOrganisationAsync(organisationId, cancellationToken)).State is null))
             {
                 throw DomainProblems.ToProblem(new DomainError(OrganisationErrors.OrganisationNotRegistered, $"organisation '{organisationId}' is not registered"));
             }
