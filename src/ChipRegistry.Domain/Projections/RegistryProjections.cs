@@ -1,4 +1,5 @@
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.Domain.Projections.Ledgers;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.Domain.Projections.Reference;
 using ChipRegistry.EventStore;
@@ -15,6 +16,7 @@ public static class RegistryProjections
         [
             new AsyncProjectionRegistration(new ChipPlacementProjection(serializer)),
             new AsyncProjectionRegistration(new ReferenceIntervalProjection(serializer)),
+            new AsyncProjectionRegistration(new ChipShipmentProjection(serializer)),
         ];
     }
 }
