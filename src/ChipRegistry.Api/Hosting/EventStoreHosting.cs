@@ -2,6 +2,8 @@ using ChipRegistry.Api.Attestations;
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
+using ChipRegistry.Domain.Projections.Custody;
+using ChipRegistry.Domain.Projections.Inventories;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.Options;
@@ -31,6 +33,8 @@ public static class EventStoreHosting
         builder.Services.AddSingleton(services => new PlacementReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new ListReads(services.GetRequiredService<IEventStore>(), services.GetRequiredService<NpgsqlDataSource>(),
             new EventSerializer(DomainStore.EventTypes())));
+        builder.Services.AddSingleton(services => new CustodyReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(services => new InventoryReads(services.GetRequiredService<RegistryReads>(), services.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton(services => new ChipPipeline(services.GetRequiredService<CommandPipeline>()));
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;

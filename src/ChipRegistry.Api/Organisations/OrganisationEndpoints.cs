@@ -1,3 +1,5 @@
+using ChipRegistry.Api.Organisations.Inventory;
+
 namespace ChipRegistry.Api.Organisations;
 
 public static class OrganisationEndpoints
@@ -9,6 +11,7 @@ public static class OrganisationEndpoints
         group.MapListOrganisations();
         group.MapGetOrganisation();
         group.MapChangeOrganisationParent();
+        group.MapGetInventory();
         return endpoints;
     }
 }

@@ -1,5 +1,6 @@
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
+using ChipRegistry.Domain.Projections.Ledgers;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.Domain.Projections.Reference;
 using ChipRegistry.EventStore;
@@ -18,6 +19,7 @@ public static class RegistryProjections
             new AsyncProjectionRegistration(new FacilityListProjection(serializer)),
             new AsyncProjectionRegistration(new LicenceListProjection(serializer)),
             new AsyncProjectionRegistration(new ReferenceIntervalProjection(serializer)),
+            new AsyncProjectionRegistration(new ChipShipmentProjection(serializer)),
         ];
     }
 }

@@ -21,6 +21,9 @@ public sealed record PlacementResponse(
 /// <summary><see cref="ProjectedThroughSeqId"/>: the global sequence number the placement projection had applied up to (null when folded on the spot).</summary>
 public sealed record ChipPlacementsResponse(string ChipId, string View, long? ProjectedThroughSeqId, IReadOnlyList<PlacementResponse> Placements);
 
+/// <summary>A chip's stays as one caller may see them: the view, how far the projection had applied (null when folded on the spot), the stays.</summary>
+public sealed record VisibleStays(string View, long? ProjectedThroughSeqId, IReadOnlyList<Placement> Stays);
+
 /// <summary>
 /// A chip's stays in business time: where it was, who owned, held, ran and rented it, from when until when. Agencies
 /// and current parties read the daemon's <c>chip_placements</c>; a former holder gets the stays folded from the
@@ -34,16 +37,8 @@ public static class ChipPlacementEndpoints
             Lifecycle.ChipWrites writes, ChipReadLog log, CancellationToken cancellationToken) =>
         {
             await ChipReadEndpoints.LogIfEverythingReaderAsync(context, log, ChipReadEndpoint.Placements, chipId, null, cancellationToken);
-            var actor = context.User.Actor();
-            var snapshot = ChipReadEndpoints.IsChipId(chipId) ? await writes.LoadVisibleAsync(chipId, actor, cancellationToken) : throw new ChipNotFoundException();
-            if (context.User.ReadsEverything() || ChipVisibility.IsParty(snapshot.State, actor.OrganisationId))
-            {
-                var (stays, through) = await placements.LoadAsync(chipId, cancellationToken);
-                return TypedResults.Ok(new ChipPlacementsResponse(chipId, ChipViews.Current, through, [.. stays.Select(PlacementResponse.Of)]));
-            }
-            var upTo = await reads.VisibleUpToAsync(chipId, actor.OrganisationId, cancellationToken) ?? throw new ChipNotFoundException();
-            var then = await placements.FoldUpToAsync(chipId, upTo, cancellationToken);
-            return TypedResults.Ok(new ChipPlacementsResponse(chipId, ChipViews.AsOfYourHolding, null, [.. then.Select(PlacementResponse.Of)]));
+            var visible = await VisibleStaysAsync(chipId, context, reads, placements, writes, cancellationToken);
+            return TypedResults.Ok(new ChipPlacementsResponse(chipId, visible.View, visible.ProjectedThroughSeqId, [.. visible.Stays.Select(PlacementResponse.Of)]));
         })
         .WithTags("Chips").RequireAuthorization()
         .WithName("GetChipPlacements")
@@ -51,6 +46,28 @@ public static class ChipPlacementEndpoints
         .WithResponseExample(StatusCodes.Status200OK, Example)
         .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         return endpoints;
+    }
+
+    /// <summary>
+    /// The stays the caller may see: agencies and current parties get the projected ones (with how far the projection
+    /// has applied); a former holder gets those folded up to where its holding ended; anyone else the unknown serial's 404.
+    /// </summary>
+    public static async Task<VisibleStays> VisibleStaysAsync(string chipId, HttpContext context, RegistryReads reads, PlacementReads placements,
+        Lifecycle.ChipWrites writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(reads);
+        ArgumentNullException.ThrowIfNull(placements);
+        ArgumentNullException.ThrowIfNull(writes);
+        var actor = context.User.Actor();
+        var snapshot = ChipReadEndpoints.IsChipId(chipId) ? await writes.LoadVisibleAsync(chipId, actor, cancellationToken) : throw new ChipNotFoundException();
+        if (context.User.ReadsEverything() || ChipVisibility.IsParty(snapshot.State, actor.OrganisationId))
+        {
+            var (stays, through) = await placements.LoadAsync(chipId, cancellationToken);
+            return new VisibleStays(ChipViews.Current, through, stays);
+        }
+        var upTo = await reads.VisibleUpToAsync(chipId, actor.OrganisationId, cancellationToken) ?? throw new ChipNotFoundException();
+        return new VisibleStays(ChipViews.AsOfYourHolding, null, await placements.FoldUpToAsync(chipId, upTo, cancellationToken));
     }
 
     private static readonly ChipPlacementsResponse Example = new("nvidia:1652223004561", ChipViews.Current, 48211,

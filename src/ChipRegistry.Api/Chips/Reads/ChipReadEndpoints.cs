@@ -90,10 +90,10 @@ public static class ChipReadEndpoints
             var entries = History(chipId, events, view, occurredBy, recordedBy, directory, serializer);
             context.Response.Headers.ETag = $"\"{version}\"";
             return TypedResults.Ok(new ChipHistoryResponse(chipId, version, view.IsParty ? ChipViews.Current : ChipViews.AsOfYourHolding, !view.IsParty,
-                occurredBy, recordedBy, entries));
+                occurredBy, recordedBy, entries, ChipHistoryLinks.Of(chipId)));
         })
         .WithName("GetChipHistory")
-        .WithSummary("The chip's custody chain as the caller may see it, folded from its stream: both times, acting organisations with name and country, owner and custodian after each step, shipments with licence check, observations and voids marked. asOf bounds business time, knownAt recorded time.")
+        .WithSummary("The chip's custody chain as the caller may see it, folded from its stream: both times, acting organisations with name and country, owner and custodian after each step, shipments with licence check, observations and voids marked. asOf bounds business time, knownAt recorded time. links name the chip's placements and custody resources.")
         .WithResponseExample(StatusCodes.Status200OK, HistoryExample)
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
 
@@ -280,6 +280,7 @@ public static class ChipReadEndpoints
                 data = new { eventId = "0193a5e2-7c1d-7b3e-9f10-2c4d5e6f7a8b", chipId = "nvidia:1652223004561", destinationCountry = "SG" },
             },
         },
+        links = ChipHistoryLinks.Of("nvidia:1652223004561"),
     };
 
     private static readonly ChipSummary SummaryExample = new(

@@ -6,12 +6,13 @@ using NodaTime;
 
 namespace ChipRegistry.Api.Chips.Reads;
 
-/// <summary>What was read: the chip state, the chip history, the chip's placements, or a verification.</summary>
+/// <summary>What was read: the chip state, the chip history, the chip's placements or custody chain, or a verification.</summary>
 public static class ChipReadEndpoint
 {
     public const string State = "chip_state";
     public const string History = "chip_history";
     public const string Placements = "chip_placements";
+    public const string Custody = "chip_custody";
     public const string Verification = "verification";
 }
 

@@ -73,8 +73,16 @@ public sealed record ChipHistoryEntry(
     string Stage, string? OwnerId, string? CustodianId, string? LocationCountry, ShipmentFacts? Shipment, bool Observation, string? ConflictCode,
     bool Voided, Guid? VoidsEventId, JsonElement Data);
 
+/// <summary>Where the same chip's stays and custody chain are read (under the same visibility as its history).</summary>
+public sealed record ChipHistoryLinks(string Placements, string Custody)
+{
+    /// <summary>Chip ids are path-safe by their grammar (letters, digits, <c>._:-</c>), so they go in as they are.</summary>
+    public static ChipHistoryLinks Of(string chipId) => new($"/api/v1/chips/{chipId}/placements", $"/api/v1/chips/{chipId}/custody");
+}
+
 public sealed record ChipHistoryResponse(
-    string ChipId, long Version, string View, bool AsOfYourHolding, Instant? AsOf, Instant? KnownAt, IReadOnlyList<ChipHistoryEntry> Entries);
+    string ChipId, long Version, string View, bool AsOfYourHolding, Instant? AsOf, Instant? KnownAt, IReadOnlyList<ChipHistoryEntry> Entries,
+    ChipHistoryLinks Links);
 
 public sealed record ChipSummary(
     string ChipId, long Version, string Stage, string? ModelId, string? ManufacturerId, string? LotId, string? OwnerId, string? CustodianId,

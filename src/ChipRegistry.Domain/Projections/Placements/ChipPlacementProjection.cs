@@ -30,7 +30,8 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
              cluster_id text, operator_id text, tenant_id text, assembly_id text, started_by_seq_id bigint not null,
              primary key (chip_id, ordinal))
             """,
-            ["using gist (tstzrange(valid_from, valid_to))", "(facility_id) where facility_id is not null"]),
+            ["using gist (tstzrange(valid_from, valid_to))", "(facility_id) where facility_id is not null",
+             "(custodian_id, status) where valid_to is null"]),
         ConcentrationChanges.Table,
     ];
 

@@ -12,7 +12,7 @@ public sealed class ChipReadArrangements(ApiFixture host) : IMatrixArrangement
 {
     private const string OtherManufacturer = "matrix-chip-maker";
 
-    public IReadOnlyCollection<string> Endpoints { get; } = ["GET /api/v1/chips/{chipId}", "GET /api/v1/chips/{chipId}/history", "GET /api/v1/chips/{chipId}/placements"];
+    public IReadOnlyCollection<string> Endpoints { get; } = ["GET /api/v1/chips/{chipId}", "GET /api/v1/chips/{chipId}/history", "GET /api/v1/chips/{chipId}/placements", "GET /api/v1/chips/{chipId}/custody"];
 
     public async Task<ArrangedCall> ArrangeAsync(string endpoint, MatrixCaller caller, bool related)
     {
