@@ -107,6 +107,10 @@ internal sealed class LotLife
         var observed = random.Bool(0.2f) ? random.Int(0, chips.Count - 1) : -1;
         var voided = random.Bool(0.1f) ? random.Int(0, chips.Count - 1) : -1;
         var old = plan.FabricatedAt < Instant.FromUtc(2023, 6, 1, 0, 0);
+        // Removals come in a few waves per lot (a failed batch of boards, a hall retired, a rack freed), so they batch.
+        var rmaWaves = Waves(installAt.Plus(Day * 30), 3, 670);
+        var retirementWaves = Waves(Instant.FromUtc(2025, 6, 1, 10, 0), 2, 340);
+        var freedWaves = Waves(installAt.Plus(Day * 60), 2, 540);
         for (var i = 0; i < chips.Count; i++)
         {
             var chip = chips[i];
@@ -116,9 +120,9 @@ internal sealed class LotLife
             acts.Add(new(installed, chip, "install", op.Actor, (id, t) => new InstallChip(id, chip.Id, world.Sites[facility.Id], cluster, rack, op.Actor, t)));
             Instant? removal = null;
             string? why = null;
-            if (random.Bool(0.02f)) (removal, why) = (installed.Plus(Day * random.Int(30, 700)), "rma");
-            else if (old && random.Bool(0.3f)) (removal, why) = (Instant.FromUtc(2025, 6, 1, 10, 0).Plus(Day * random.Int(0, 340)), "end of life");
-            else if (random.Bool(0.03f)) (removal, why) = (installed.Plus(Day * random.Int(60, 600)), "capacity freed");
+            if (random.Bool(0.02f)) (removal, why) = (Jitter(random.ArrayElement(rmaWaves)), "rma");
+            else if (old && random.Bool(0.3f)) (removal, why) = (Jitter(random.ArrayElement(retirementWaves)), "end of life");
+            else if (random.Bool(0.03f)) (removal, why) = (Jitter(random.ArrayElement(freedWaves)), "capacity freed");
             var until = removal is { } r && r < WorldSettings.End ? r : WorldSettings.End;
             if (cloud)
             {
@@ -138,6 +142,9 @@ internal sealed class LotLife
         }
         await RunAgendaAsync(acts);
     }
+
+    private Instant[] Waves(Instant from, int count, int overDays) =>
+        [.. Enumerable.Range(0, count).Select(_ => from.Plus(Day * random.Int(0, overDays)).Plus(Duration.FromHours(4)))];
 
     private void AddAttestations(List<LotAct> acts, LotChip chip, WorldOrganisation op, WorldFacility facility, Instant grid, Instant from, Instant until, bool voidFirst)
     {
@@ -215,10 +222,12 @@ internal sealed class LotLife
         var removedAt = new Dictionary<LotChip, Instant>();
         var rmas = random.Bool(0.7f) ? spares.Count : random.Int(0, spares.Count);
         var candidates = installed.ToList();
+        // Failures come on a few mornings per lot: each failed chip out, then each spare in, within the hour after.
+        var mornings = Enumerable.Range(0, 2).Select(_ => installAt.InUtc().Date.PlusDays(random.Int(20, 600)).AtStartOfDayInZone(DateTimeZone.Utc).ToInstant()
+            .Plus(Duration.FromHours(8))).ToArray();
         for (var n = 0; n < rmas && candidates.Count > 0; n++)
         {
-            var day = installAt.InUtc().Date.PlusDays(random.Int(20, 600));
-            var morning = day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant().Plus(Duration.FromHours(8)).Plus(Duration.FromMinutes(random.Int(0, 120)));
+            var morning = random.ArrayElement(mornings).Plus(Duration.FromMinutes(n));
             if (morning >= WorldSettings.End.Minus(Day)) continue;
             var failed = candidates[random.Int(0, candidates.Count - 1)];
             candidates.Remove(failed);
@@ -226,7 +235,7 @@ internal sealed class LotLife
             removedAt[failed] = morning;
             AddRemoval(acts, failed, op, morning, "rma");
             var cluster = clusters[failed];
-            var replacedAt = morning.Plus(Duration.FromHours(1));
+            var replacedAt = morning.Plus(Duration.FromMinutes(60));
             installedFrom[spare] = replacedAt;
             acts.Add(new(replacedAt, spare, "install", op.Actor, (id, t) => new InstallChip(id, spare.Id, world.Sites[facility.Id], cluster, "r01", op.Actor, t)));
         }
