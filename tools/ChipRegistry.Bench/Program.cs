@@ -3,6 +3,7 @@ using ChipRegistry.Bench;
 
 // tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]
 // tools/bench.sh api [--events N] [--samples N] [--warm-up N] [--commit SHA]
+// tools/bench.sh projections [--chips N] [--seed S] [--reuse] [--commit SHA]
 if (args.Length > 0 && args[0] == "api")
 {
     var api = new ApiBenchSettings();
@@ -22,10 +23,34 @@ if (args.Length > 0 && args[0] == "api")
     await ApiBenchmark.RunAsync(api);
     return 0;
 }
+if (args.Length > 0 && args[0] == "projections")
+{
+    var projections = new ProjectionsBenchSettings();
+    for (var i = 1; i < args.Length; i++)
+    {
+        if (args[i] == "--reuse")
+        {
+            projections = projections with { Reuse = true };
+            continue;
+        }
+        var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+        projections = args[i] switch
+        {
+            "--chips" => projections with { Chips = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--seed" => projections with { Seed = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--commit" => projections with { Commit = value },
+            _ => throw new ArgumentException($"unknown option {args[i]}"),
+        };
+        i++;
+    }
+    await ProjectionsBenchmark.RunAsync(projections);
+    return 0;
+}
 if (args.Length == 0 || args[0] != "event-store")
 {
     await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench api [--events N] [--samples N] [--warm-up N] [--commit SHA]");
+    await Console.Error.WriteLineAsync("       bench projections [--chips N] [--seed S] [--reuse] [--commit SHA]");
     return 2;
 }
 var settings = new BenchSettings();
