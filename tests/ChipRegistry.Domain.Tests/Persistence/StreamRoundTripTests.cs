@@ -168,7 +168,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         Assert.Equal(ExportNotification.Evolve(null, NotificationEvents[0]), (await reads.LoadNotificationAsync("nac-1", Cancel)).State);
         Assert.Equal(AcceleratorModel.Fold(ModelEvents), (await reads.LoadModelAsync("huawei-ascend-910b", Cancel)).State);
         Assert.Equal(Assembly.Fold(AssemblyEvents), (await reads.LoadAssemblyAsync("asm-1", Cancel)).State);
-        Assert.Equal(3, (await reads.LoadFacilityAsync("fac-1", Cancel)).Version);
+        Assert.Equal(FacilityEvents.Count, (await reads.LoadFacilityAsync("fac-1", Cancel)).Version);
         Assert.Equal(new Loaded<Licence>(null, 0), await reads.LoadLicenceAsync("lic-unknown", Cancel));
 
         var directory = await reads.LoadOrganisationDirectoryAsync(Cancel);
