@@ -21,6 +21,10 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
 
     public string Name => TableName;
 
+    /// <summary>2: concentration_changes joined the batch and the open stays gained the custodian index; a database
+    /// built at 1 has neither, so it is rebuilt in the shadow on deploy.</summary>
+    public int Version => 2;
+
     public IReadOnlyList<ProjectionTable> Tables { get; } =
     [
         new(TableName,
