@@ -45,7 +45,7 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
         var chips = batch.Events.Where(e => e.Data is IChipEvent).Select(e => e.StreamKey).Distinct(StringComparer.Ordinal).ToArray();
         if (chips.Length == 0) return;
 
-        var streams = await ReadStreamsAsync(batch, chips, cancellationToken);
+        var streams = await TouchedStreams.ReadChipsAsync(batch, serializer, chips, cancellationToken);
         var rows = chips.SelectMany(chip => PlacementFold.Of(chip, streams.GetValueOrDefault(chip, []))).ToList();
 
         await using var write = new NpgsqlBatch(batch.Connection, batch.Transaction);
@@ -82,28 +82,4 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
 
     private static NpgsqlParameter<string?[]> Texts(IEnumerable<string?> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. values] };
-
-    /// <summary>The touched chips' whole streams up to the batch's end, in stream order.</summary>
-    private async Task<Dictionary<string, List<SequencedChipEvent>>> ReadStreamsAsync(AsyncProjectionBatch batch, string[] chips, CancellationToken cancellationToken)
-    {
-        await using var command = batch.CreateCommand(
-            $"""
-            select e.stream_key, e.seq_id, e.type, e.data::text
-            from {batch.EventsTable} e
-            where e.stream_key = any($1) and e.seq_id <= $2
-            order by e.stream_key, e.version
-            """);
-        command.Parameters.Add(Texts(chips));
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.ThroughSeqId });
-        var streams = new Dictionary<string, List<SequencedChipEvent>>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (serializer.Deserialize(reader.GetString(2), reader.GetString(3)) is not IChipEvent e) continue;
-            var key = reader.GetString(0);
-            if (!streams.TryGetValue(key, out var list)) streams[key] = list = [];
-            list.Add(new SequencedChipEvent(reader.GetInt64(1), e));
-        }
-        return streams;
-    }
 }
