@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case "${1:-}" in
-  event-store | projections) ;;
-  api) dotnet build src/ChipRegistry.Api/ChipRegistry.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2 ;;
+  event-store) ;;
+  api | projections) dotnet build src/ChipRegistry.Api/ChipRegistry.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2 ;;
   *)
     echo "usage: tools/bench.sh event-store [--events N] [--seconds S]" >&2
     echo "       tools/bench.sh api [--events N] [--samples N] [--warm-up N]" >&2

@@ -38,6 +38,7 @@ internal static class ProjectionsBenchmark
     private static readonly IReadOnlyList<(string Name, Func<ProjectionsBench, Task> Run)> Legs =
     [
         ("world", WorldLegs.PrintAsync),
+        ("concentration_api", ConcentrationLegs.PrintAsync),
     ];
 
     public static async Task RunAsync(ProjectionsBenchSettings settings)
