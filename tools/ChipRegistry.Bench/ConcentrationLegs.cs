@@ -33,7 +33,9 @@ internal static class ConcentrationLegs
         }
         var chips = await RandomChipsAsync(bench, TimedRounds + WarmUpRounds);
         var port = ApiBenchmark.FreePort();
-        var adminKey = $"bench-admin-{Guid.NewGuid():N}";
+        // The API issues its bootstrap key only while the registry has no admin key, so a kept database (--reuse)
+        // still holds the first run's: the token is the same for the same database.
+        var adminKey = $"bench-admin-{bench.Settings.Database}";
         using var api = ApiBenchmark.StartApi(assembly, bench.DataSource.ConnectionString, port, adminKey, bench.Schema);
         try
         {

@@ -39,6 +39,7 @@ internal static class ProjectionsBenchmark
     [
         ("world", WorldLegs.PrintAsync),
         ("concentration_api", ConcentrationLegs.PrintAsync),
+        ("rebuild", RebuildLegs.PrintAsync),
     ];
 
     public static async Task RunAsync(ProjectionsBenchSettings settings)
