@@ -129,5 +129,10 @@ internal static class RebuildLegs
         Print("rebuild_compared_chips", reader.GetInt64(2).ToString(CultureInfo.InvariantCulture));
         Print("rebuild_matches_sql", differing == 0 && reader.GetInt64(1) > 0 ? "true" : $"false ({differing} rows differ)");
         Print("rebuild_matches_sql_covers", "chips per facility, model and status now (voids, late reports, removals, destruction, packing); not TPP nor H100-equivalents");
+        if (differing != 0)
+        {
+            // The issue requires the match: a run where the daemon and the statement disagree is a failed run.
+            throw new InvalidOperationException($"the daemon's facility concentration differs from the SQL statement's in {differing} rows");
+        }
     }
 }
