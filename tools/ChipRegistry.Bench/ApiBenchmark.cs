@@ -160,7 +160,7 @@ internal static class ApiBenchmark
         }
     }
 
-    private static Process StartApi(string assembly, string connectionString, int port, string adminKey)
+    internal static Process StartApi(string assembly, string connectionString, int port, string adminKey, string? schema = null)
     {
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
@@ -173,6 +173,10 @@ internal static class ApiBenchmark
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["CHIPREGISTRY_BOOTSTRAP_ADMIN_KEY"] = adminKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (schema is not null)
+        {
+            start.Environment["Registry__Schema"] = schema;
+        }
         // The per-key budget would otherwise refuse a benchmark's steady stream of requests (429).
         start.Environment["Registry__RateLimit__PermitsPerSecond"] = "1000000";
         start.Environment["Registry__RateLimit__Burst"] = "1000000";
@@ -186,7 +190,7 @@ internal static class ApiBenchmark
     }
 
     /// <summary>Ready once the schema is migrated and the bootstrap admin key is issued (both happen in the background).</summary>
-    private static async Task WaitUntilReadyAsync(HttpClient http, string adminKey, Process api)
+    internal static async Task WaitUntilReadyAsync(HttpClient http, string adminKey, Process api)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
@@ -232,7 +236,7 @@ internal static class ApiBenchmark
         return response;
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string key, object? body)
+    internal static HttpRequestMessage Request(HttpMethod method, string path, string key, object? body)
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -243,20 +247,20 @@ internal static class ApiBenchmark
         return request;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static double Percentile(List<double> values, double q)
+    internal static double Percentile(List<double> values, double q)
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))];
     }
 
-    private static string Ms(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+    internal static string Ms(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
     private static void Print(string name, string value) => Console.WriteLine($"{name}: {value}");
 

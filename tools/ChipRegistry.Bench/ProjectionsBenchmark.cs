@@ -38,6 +38,8 @@ internal static class ProjectionsBenchmark
     private static readonly IReadOnlyList<(string Name, Func<ProjectionsBench, Task> Run)> Legs =
     [
         ("world", WorldLegs.PrintAsync),
+        ("concentration_api", ConcentrationLegs.PrintAsync),
+        ("rebuild", RebuildLegs.PrintAsync),
     ];
 
     public static async Task RunAsync(ProjectionsBenchSettings settings)
