@@ -153,6 +153,8 @@ internal sealed class LotLife
         {
             if (t <= from) continue;
             var at = Jitter(t);
+            // The jitter can carry an attestation past the chip's removal (an RMA at 08:00, the grid a few hours before).
+            if (at >= until) break;
             var roundTrip = Math.Round((decimal)random.Double(0.4, 3.5), 2);
             Guid? attestationId = null;
             acts.Add(new(at, chip, "attestation", op.Actor, (id, when) =>

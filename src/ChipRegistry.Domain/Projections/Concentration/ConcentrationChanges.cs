@@ -29,7 +29,17 @@ public static class ConcentrationChanges
          country text, facility_id text, cluster_id text, tenant_id text, chips bigint not null,
          unique nulls not distinct (grain, period, {Combination}))
         """,
-        []);
+        ["(grain) where chips = 0"]);
+
+    /// <summary>
+    /// Drops the rows whose changes have come back to zero (a stay moved by a late report or a void), so the table
+    /// holds exactly what a rebuild would write; the partial index finds them without a scan.
+    /// </summary>
+    public static NpgsqlBatchCommand Prune(AsyncProjectionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return new NpgsqlBatchCommand($"delete from {batch.Table(TableName)} where chips = 0");
+    }
 
     /// <summary>
     /// Adds the net changes of replacing the stays of <paramref name="chips"/> with <paramref name="stays"/>; it must

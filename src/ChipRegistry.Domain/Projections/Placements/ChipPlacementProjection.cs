@@ -50,6 +50,7 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
 
         await using var write = new NpgsqlBatch(batch.Connection, batch.Transaction);
         write.BatchCommands.Add(ConcentrationChanges.Upsert(batch, chips, rows));
+        write.BatchCommands.Add(ConcentrationChanges.Prune(batch));
         var delete = new NpgsqlBatchCommand($"delete from {batch.Table(TableName)} where chip_id = any($1)");
         delete.Parameters.Add(Texts(chips));
         write.BatchCommands.Add(delete);

@@ -4,6 +4,7 @@ using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Projections.Concentration;
 using ChipRegistry.Domain.Tests.Persistence;
+using ChipRegistry.Testing;
 using FsCheck.Xunit;
 using NodaTime;
 using static ChipRegistry.Domain.Tests.Projections.Concentration.ConcentrationWorld;

@@ -3,6 +3,7 @@ using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Projections.Concentration;
 using ChipRegistry.Domain.Tests.Persistence;
+using ChipRegistry.Testing;
 using NodaTime;
 using static ChipRegistry.Domain.Tests.Projections.Concentration.ConcentrationWorld;
 

@@ -9,6 +9,7 @@ using ChipRegistry.Domain.Projections;
 using ChipRegistry.Domain.Projections.Concentration;
 using ChipRegistry.Domain.Tests.Persistence;
 using ChipRegistry.EventStore;
+using ChipRegistry.Testing;
 using NodaTime;
 
 namespace ChipRegistry.Domain.Tests.Projections.Concentration;

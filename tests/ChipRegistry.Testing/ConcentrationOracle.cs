@@ -7,14 +7,14 @@ using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Concentration;
 using NodaTime;
 
-namespace ChipRegistry.Domain.Tests.Projections.Concentration;
+namespace ChipRegistry.Testing;
 
 /// <summary>
 /// Concentration by brute force, straight from the events as appended (stream and order of record): each chip's
 /// non-voided events that happened before the end of the day, folded in business-time order; the facility's
 /// operator and power, the parent chains and the spec from their own events. No projection table is read.
 /// </summary>
-internal static class ConcentrationOracle
+public static class ConcentrationOracle
 {
     public static IReadOnlyList<string> Of(IReadOnlyList<(string StreamKey, IDomainEvent Event)> recorded, ConcentrationQuery query)
     {

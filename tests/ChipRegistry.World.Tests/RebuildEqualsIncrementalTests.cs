@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using ChipRegistry.Testing;
+
+namespace ChipRegistry.World.Tests;
+
+/// <summary>
+/// The daemon's rebuild from zero gives every async projection the same rows as applying the world's events batch by
+/// batch while they were appended. 10,000 chips (issue 12): the one test of the suite that generates a world that
+/// large, in a database of its own.
+/// </summary>
+public sealed class RebuildEqualsIncrementalTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+{
+    private const int Chips = 10_000;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task a_rebuild_equals_the_incremental_result_on_a_generated_world_of_10000_chips()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var world = await IncrementalWorld.GenerateAsync(fixture.DataSource, new WorldSettings(GeneratedWorldFixture.Seed, Chips), Cancel);
+        var generated = clock.Elapsed;
+        Assert.Equal(Chips, world.Report.Chips);
+
+        var schema = world.Store.Schema.Quoted;
+        var tables = world.Daemon.Projections.SelectMany(p => p.Projection.Tables.Select(t => (Projection: p.Name, Table: t.Name))).ToList();
+        foreach (var (_, table) in tables)
+        {
+            await ExecuteAsync($"create table {schema}.incremental_{table} as select x::text as row from {schema}.{table} x");
+        }
+        foreach (var projection in world.Daemon.Projections)
+        {
+            var result = await world.Daemon.RebuildAsync(projection.Name, Cancel);
+            Assert.Equal(0, result.DeadLetters);
+        }
+
+        foreach (var (projection, table) in tables)
+        {
+            var rows = await ScalarAsync($"select count(*) from {schema}.{table}");
+            var incrementalRows = await ScalarAsync($"select count(*) from {schema}.incremental_{table}");
+            var onlyIncremental = await ScalarAsync($"select count(*) from (select row from {schema}.incremental_{table} except all select x::text from {schema}.{table} x) d");
+            var onlyRebuilt = await ScalarAsync($"select count(*) from (select x::text from {schema}.{table} x except all select row from {schema}.incremental_{table}) d");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{projection}.{table}: {rows} rows");
+            Assert.True(rows > 0, $"{projection}.{table} is empty: a comparison of nothing proves nothing");
+            Assert.True((incrementalRows, onlyIncremental, onlyRebuilt) == (rows, 0, 0),
+                $"{projection}.{table}: {incrementalRows} rows incrementally, {rows} rebuilt; {onlyIncremental} only incrementally, {onlyRebuilt} only rebuilt");
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{Chips} chips, {world.Report.Events} events: generated and projected in {generated.TotalSeconds:F0} s, rebuilt and compared in {(clock.Elapsed - generated).TotalSeconds:F0} s");
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = fixture.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(Cancel);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var command = fixture.DataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }
+}
