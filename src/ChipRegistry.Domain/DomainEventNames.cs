@@ -1,6 +1,8 @@
 using ChipRegistry.Domain.Assemblies;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Detection.Clock;
+using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
@@ -64,6 +66,10 @@ public static class DomainEventNames
         [typeof(AssemblyShipped)] = "assembly_shipped",
         [typeof(AssemblyReceived)] = "assembly_received",
         [typeof(AssemblyInstalled)] = "assembly_installed",
+
+        // detection: the registry's clock and the rules' thresholds
+        [typeof(ClockTicked)] = "clock_ticked",
+        [typeof(DetectionThresholdChanged)] = "detection_threshold_changed",
     };
 
     private static readonly Dictionary<string, Type> ByName = ByType.ToDictionary(p => p.Value, p => p.Key);

@@ -17,6 +17,8 @@ public static class StreamKeys
     public const string LicenceType = "licence";
     public const string NotificationType = "notification";
     public const string ModelType = "model";
+    public const string ClockType = "clock";
+    public const string ThresholdType = "threshold";
 
     /// <summary>Observations of a serial no manufacturer has registered (yet): kept apart from the chip's own stream.</summary>
     public const string UnregisteredSightingsType = "unregistered_sightings";
@@ -40,6 +42,11 @@ public static class StreamKeys
     public static string Notification(string notificationId) => Key(NotificationType, notificationId);
 
     public static string Model(string modelId) => Key(ModelType, modelId);
+
+    /// <summary>The registry's one clock: every tick in one stream, so ticks are totally ordered by version.</summary>
+    public static string Clock { get; } = Key(ClockType, "registry");
+
+    public static string Threshold(string name) => Key(ThresholdType, name);
 
     public static string UnregisteredSightings(string chipId) => Key(UnregisteredSightingsType, chipId);
 

@@ -3,6 +3,8 @@ using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Detection.Clock;
+using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
@@ -93,9 +95,21 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new AssemblyInstalled("asm-1", "fac-1", "cl-1", "rack-2", "op", At + Duration.FromSeconds(5)),
     ];
 
+    public static IReadOnlyList<IDomainEvent> ClockEvents { get; } =
+    [
+        new ClockTicked("registry", At),
+        new ClockTicked("registry", At + Duration.FromHours(1)),
+    ];
+
+    public static IReadOnlyList<IDomainEvent> ThresholdEvents { get; } =
+    [
+        new DetectionThresholdChanged(DetectionThresholds.TransshipmentHubs, "SG,MY,TH,HK,AE,VN", At + Duration.FromDays(1), "hub added", "bis", At),
+        new DetectionThresholdChanged(DetectionThresholds.TransshipmentHubs, "SG,MY", At + Duration.FromDays(2), "narrowed", "bis", At + Duration.FromSeconds(1)),
+    ];
+
     private static IEnumerable<IDomainEvent> AllSamples =>
         ChipEvents.Cast<IDomainEvent>().Concat(OrganisationEvents).Concat(FacilityEvents).Concat(LicenceEvents).Concat(NotificationEvents)
-            .Concat(ModelEvents).Concat(AssemblyEvents);
+            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents);
 
     [Fact]
     public void the_samples_cover_every_stored_event_type_with_every_field_set()
@@ -111,7 +125,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
     }
 
     public static TheoryData<string> StreamTypes => [StreamKeys.ChipType, StreamKeys.OrganisationType, StreamKeys.FacilityType, StreamKeys.LicenceType,
-        StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType];
+        StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType];
 
     [Theory]
     [MemberData(nameof(StreamTypes))]
@@ -127,6 +141,8 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
             StreamKeys.NotificationType => (StreamKeys.Notification("nac-1"), NotificationEvents.Cast<IDomainEvent>().ToList()),
             StreamKeys.ModelType => (StreamKeys.Model("huawei-ascend-910b"), ModelEvents.Cast<IDomainEvent>().ToList()),
             StreamKeys.AssemblyType => (StreamKeys.Assembly("asm-1"), AssemblyEvents.Cast<IDomainEvent>().ToList()),
+            StreamKeys.ClockType => (StreamKeys.Clock, ClockEvents.ToList()),
+            StreamKeys.ThresholdType => (StreamKeys.Threshold(DetectionThresholds.TransshipmentHubs), ThresholdEvents.ToList()),
             _ => throw new ArgumentOutOfRangeException(nameof(streamType)),
         };
 
