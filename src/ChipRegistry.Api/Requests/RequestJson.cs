@@ -46,11 +46,11 @@ public static class RequestJson
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "duplicate_field", "The request names a field twice.", $"Duplicate field {duplicate}.");
             }
-            if (UnknownFields.FindFirst(document.RootElement, typeof(T), options) is { } unknown)
+            if (ContractFields.FirstUnknown(document.RootElement, typeof(T), options) is { } unknown)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "unknown_field", "The request has a field this endpoint does not accept.", $"Unknown field {unknown}.");
             }
-            if (MissingFields.FindFirst(document.RootElement, typeof(T), options) is { } missing)
+            if (ContractFields.FirstMissing(document.RootElement, typeof(T), options) is { } missing)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "missing_field", "A required field is missing.", $"Missing field {missing}.");
             }
