@@ -1,6 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
+using ChipRegistry.Api.Tests.Probes;
 using ChipRegistry.Testing;
 using Npgsql;
 
@@ -23,52 +22,27 @@ public sealed class LargeLotTests
 
         var small = await ProbeAsync(database.ConnectionString, 1_000, "probe-small", heapLimit: null);
         Assert.True(small.ExitCode == 0, small.Output);
-        var heap = long.Parse(Value(small.Output, "heap"), CultureInfo.InvariantCulture);
+        var heap = long.Parse(small.Value("heap"), CultureInfo.InvariantCulture);
         Assert.InRange(heap, 1, 4L * 1024 * 1024 * 1024);
 
         var large = await ProbeAsync(database.ConnectionString, 100_000, "probe-large", heapLimit: heap + Headroom);
         TestContext.Current.TestOutputHelper?.WriteLine($"heap after 1,000 serials: {heap:N0} bytes; 100,000 serials under a limit of {heap + Headroom:N0} bytes");
 
         Assert.True(large.ExitCode == 0, $"heap limit {heap + Headroom:N0} bytes:\n{large.Output}");
-        Assert.Equal("201", Value(large.Output, "status"));
+        Assert.Equal("201", large.Value("status"));
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var count = new NpgsqlCommand("select count(*) from chipregistry.chip_state where lot_id = 'probe-large'", connection);
         Assert.Equal(100_000L, (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
     }
 
-    private static string Value(string output, string name) =>
-        output.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith($"{name}=", StringComparison.Ordinal))?[(name.Length + 1)..]
-        ?? throw new InvalidOperationException($"The probe printed no {name}=:\n{output}");
-
-    private static async Task<(int ExitCode, string Output)> ProbeAsync(string connectionString, int serials, string lotId, long? heapLimit)
+    private static Task<ProbeRun> ProbeAsync(string connectionString, int serials, string lotId, long? heapLimit)
     {
-        var probe = typeof(LargeLotTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LotProbe").Value!;
-        Assert.True(File.Exists(probe), $"{probe} is not built");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { probe, connectionString, serials.ToString(CultureInfo.InvariantCulture), lotId, "--report-heap" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_gcServer"] = "0";
+        var environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" };
         if (heapLimit is { } limit)
         {
-            start.Environment["DOTNET_GCHeapHardLimit"] = limit.ToString("X", CultureInfo.InvariantCulture);
+            environment["DOTNET_GCHeapHardLimit"] = limit.ToString("X", CultureInfo.InvariantCulture);
         }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, $"{await output}\n{await errors}");
+        return ProbeProcess.RunAsync("LotProbe", [connectionString, serials.ToString(CultureInfo.InvariantCulture), lotId, "--report-heap"], Deadline, environment);
     }
 }

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Net;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using ChipRegistry.Api.Chips.Lifecycle;
 using ChipRegistry.Api.Tests.Chips;
+using ChipRegistry.Api.Tests.Probes;
 using static ChipRegistry.Api.Tests.Chips.ChipApi;
 
 namespace ChipRegistry.Api.Tests.Idempotency;
@@ -29,52 +28,20 @@ public sealed class CrashedWriteTests(ApiFixture host) : IClassFixture<ApiFixtur
         var json = JsonSerializer.Serialize(new SaleOfferRequest(ChipArranger.Buyer), ApiFixture.Json);
         var key = Guid.NewGuid().ToString();
 
-        var crashed = await ProbeAsync(host.Database.ConnectionString, path, token, key, json);
+        var crashed = await ProbeProcess.RunAsync("CrashProbe", [host.Database.ConnectionString, path, token, key, json], Deadline);
 
         Assert.True(crashed.ExitCode is not (0 or 2 or 3), $"the probe was to die after the commit, not answer (exit {crashed.ExitCode}):\n{crashed.Output}");
-        Assert.Equal("201", Value(crashed.Output, "status"));
+        Assert.Equal("201", crashed.Value("status"));
         Assert.Equal(2L, await host.ChipVersionAsync(chip));
         var retry = await host.PostRawAsync(path, token, json, new Dictionary<string, string> { ["Idempotency-Key"] = key });
 
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(Value(crashed.Output, "header.ETag"), retry.Headers.ETag?.ToString());
-        Assert.Null(Optional(crashed.Output, "header.Location"));
+        Assert.Equal(crashed.Value("header.ETag"), retry.Headers.ETag?.ToString());
+        Assert.Null(crashed.Optional("header.Location"));
         Assert.Null(retry.Headers.Location);
-        Assert.Equal(Value(crashed.Output, "header.Content-Type"), retry.Content.Headers.ContentType?.ToString());
-        Assert.Equal(Convert.FromBase64String(Value(crashed.Output, "body")), await retry.Content.ReadAsByteArrayAsync(Cancel));
+        Assert.Equal(crashed.Value("header.Content-Type"), retry.Content.Headers.ContentType?.ToString());
+        Assert.Equal(Convert.FromBase64String(crashed.Value("body")), await retry.Content.ReadAsByteArrayAsync(Cancel));
         Assert.Equal(2L, await host.ChipVersionAsync(chip));
-    }
-
-    private static string Value(string output, string name) =>
-        Optional(output, name) ?? throw new InvalidOperationException($"The probe printed no {name}=:\n{output}");
-
-    private static string? Optional(string output, string name) =>
-        output.Split('\n').Select(line => line.TrimEnd('\r')).FirstOrDefault(line => line.StartsWith($"{name}=", StringComparison.Ordinal))?[(name.Length + 1)..];
-
-    private static async Task<(int ExitCode, string Output)> ProbeAsync(string connectionString, string path, string token, string key, string json)
-    {
-        var probe = typeof(CrashedWriteTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashProbe").Value!;
-        Assert.True(File.Exists(probe), $"{probe} is not built");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { probe, connectionString, path, token, key, json })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, $"{await output}\n{await errors}");
     }
 }
