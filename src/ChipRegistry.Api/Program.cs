@@ -17,6 +17,7 @@ using ChipRegistry.Api.Health;
 using ChipRegistry.Api.Hosting;
 using ChipRegistry.Api.Idempotency;
 using ChipRegistry.Api.Keys;
+using ChipRegistry.Api.Landmarks;
 using ChipRegistry.Api.Ledgers;
 using ChipRegistry.Api.Licences;
 using ChipRegistry.Api.Limits;
@@ -77,6 +78,7 @@ app.MapObservationEndpoints();
 app.MapLedgerEndpoints();
 app.MapClockEndpoints();
 app.MapThresholdEndpoints();
+app.MapLandmarkEndpoints();
 app.LogListeningAddresses();
 app.Run();
 
