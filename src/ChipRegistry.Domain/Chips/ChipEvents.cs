@@ -38,7 +38,7 @@ public sealed record ChipShipped(
     Guid EventId, string ChipId, string DestinationCountry, string ConsigneeId, string EndUserId,
     string BillToId, string ShipToId, string PayerId, string? AuthorisationNumber,
     LicenceCheckResult LicenceCheck, string LicenceRequirementCode, string LicenceCheckDetail, string? AssemblyId,
-    string RecordedBy, Instant OccurredAt) : IChipEvent;
+    string RecordedBy, Instant OccurredAt, int? LicenceQuantity = null) : IChipEvent;
 
 /// <summary>
 /// The named consignee received the chip: it becomes the custodian. <see cref="OtherCountry"/> marks a receipt in another
