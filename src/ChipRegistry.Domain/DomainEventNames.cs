@@ -70,6 +70,7 @@ public static class DomainEventNames
         // detection: the registry's clock and the rules' thresholds
         [typeof(ClockTicked)] = "clock_ticked",
         [typeof(DetectionThresholdChanged)] = "detection_threshold_changed",
+        [typeof(Detection.Landmarks.LandmarkRegistered)] = "landmark_registered",
     };
 
     private static readonly Dictionary<string, Type> ByName = ByType.ToDictionary(p => p.Value, p => p.Key);

@@ -11,6 +11,8 @@ public static class ApiHosts
     public static async Task<IAlbaHost> StartAsync(IReadOnlyDictionary<string, string> settings, Action<IWebHostBuilder>? configure = null) =>
         await AlbaHost.For<Program>(builder =>
         {
+            // A test host's clock ticks only when a test says so: an hourly tick landing mid-test would change its event counts.
+            builder.UseSetting("Registry:Clock", "manual");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
@@ -43,6 +45,7 @@ public sealed class KestrelApi : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Registry:Clock", "manual");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

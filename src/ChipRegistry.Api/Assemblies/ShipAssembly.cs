@@ -10,6 +10,7 @@ using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
+using ChipRegistry.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 
@@ -42,11 +43,24 @@ public static class ShipAssemblyEndpoint
             var licence = body.LicenceId is { } licenceId ? await reads.LoadVisibleLicenceAsync(licenceId, context.User, cancellationToken) : null;
             var notification = body.NotificationId is { } notificationId ? await LoadOwnNotificationAsync(reads, notificationId, context.User.OrganisationId(), cancellationToken) : null;
             var number = licence?.Number ?? notification?.Number;
-            var alreadyShipped = number is null ? 0 : await reads.CountShippedUnderLicenceAsync(number, cancellationToken);
-            var command = new ShipAssembly(Guid.CreateVersion7(), assemblyId, body.DestinationCountry, body.ConsigneeId, body.EndUserId, body.BillToId, body.ShipToId, body.PayerId,
-                number, await ModelsOfAsync(reads, assembly, at, cancellationToken), consignee, endUser, licence, notification, alreadyShipped, context.User.Actor(), at);
-            var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
+            var models = await ModelsOfAsync(reads, assembly, at, cancellationToken);
+            var eventId = Guid.CreateVersion7();
+            for (var attempt = 1; ; attempt++)
+            {
+                // The count is read afresh for each try: a shipment under the same licence that commits first makes
+                // the append fail (licence usage), and the check must then count that shipment too.
+                var alreadyShipped = number is null ? 0 : await reads.CountShippedUnderLicenceAsync(number, cancellationToken);
+                var command = new ShipAssembly(eventId, assemblyId, body.DestinationCountry, body.ConsigneeId, body.EndUserId, body.BillToId, body.ShipToId, body.PayerId,
+                    number, models, consignee, endUser, licence, notification, alreadyShipped, context.User.Actor(), at);
+                try
+                {
+                    var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
+                    return TypedResults.Ok(AssemblyResponse.From(written.AssemblyAfter(assemblyId)));
+                }
+                catch (StreamVersionConflictException) when (attempt < CommandPipeline.MaxAttempts && number is not null)
+                {
+                }
+            }
         })
         .RequireAuthorization(policy => policy.RequireRole(AssemblyEndpoints.HolderRoles))
         .Accepts<ShipAssemblyRequest>("application/json").WithName("ShipAssembly")

@@ -21,7 +21,8 @@ internal static class AttestationInput
     /// attestation is signed: the signed bytes carry the time, so a signer states it (422 <c>incomplete_signature</c>).
     /// </summary>
     public static AttestationFields Validate(
-        string method, decimal? roundTripMs, string? landmarkId, OffsetDateTime? occurredAt, bool signed, Instant now, BusinessTimeOptions businessTime)
+        string method, decimal? roundTripMs, string? landmarkId, OffsetDateTime? occurredAt, bool signed, Instant now, BusinessTimeOptions businessTime,
+        bool measuredByLandmark = false)
     {
         if (string.IsNullOrWhiteSpace(method) || method.Length > 64 || method.Any(char.IsControl))
         {
@@ -30,6 +31,11 @@ internal static class AttestationInput
         if (roundTripMs is < 0m or > MaxRoundTripMs)
         {
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_round_trip", "The round-trip time is out of range.", $"0 <= roundTripMs <= {MaxRoundTripMs}.");
+        }
+        if (measuredByLandmark && (roundTripMs is null || landmarkId is null))
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "invalid_round_trip", "A round trip measured by a landmark names the landmark and the time.",
+                "measuredByLandmark: true needs roundTripMs and landmarkId.");
         }
         if (landmarkId is not null)
         {

@@ -25,7 +25,7 @@ public static class GrantLicenceEndpoint
             await reads.RequireModelsAsync(body.ModelIds, cancellationToken);
             var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
             var licence = written.LicenceAfter(body.LicenceId);
-            return TypedResults.Created($"/api/v1/licences/{Uri.EscapeDataString(licence.Id)}", LicenceResponse.From(licence));
+            return TypedResults.Created($"/api/v1/licences/{Uri.EscapeDataString(licence.Id)}", await LicenceResponse.WithUsageAsync(reads, licence, cancellationToken));
         })
         .RequireAuthorization(policy => policy.RequireRole(LicenceEndpoints.AgencyRole))
         .Accepts<GrantLicenceRequest>("application/json").WithName("GrantLicence")

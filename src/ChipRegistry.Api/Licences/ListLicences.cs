@@ -5,6 +5,7 @@ using ChipRegistry.Api.OpenApi;
 using ChipRegistry.Api.Problems;
 using ChipRegistry.Api.Requests;
 using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
@@ -27,7 +28,7 @@ public static class ListLicencesEndpoint
 
     public static RouteHandlerBuilder MapListLicences(this RouteGroupBuilder group) =>
         group.MapGet("/licences", async Task<Ok<LicencePage>> (string? holder, string? status, string? model, string? destination, string? cursor, int? limit,
-            HttpContext context, ListReads lists, IClock clock, CancellationToken cancellationToken) =>
+            HttpContext context, ListReads lists, RegistryReads reads, IClock clock, CancellationToken cancellationToken) =>
         {
             var holderId = ListCursors.Filter("holder", holder);
             var modelId = ListCursors.Filter("model", model);
@@ -47,7 +48,9 @@ public static class ListLicencesEndpoint
             var page = await lists.LicencesAsync(new LicenceQuery(holderId, wanted, modelId, destination, user.ReadsEverything() ? null : user.OrganisationId(),
                 clock.GetCurrentInstant().InUtc().Date, ListCursors.Decode(cursor), size), cancellationToken);
             // The query already keeps an organisation to the licences naming it; the single GET's rule decides again.
-            var visible = page.Items.Where(user.CanSee).Select(LicenceResponse.From).ToList();
+            var shown = page.Items.Where(user.CanSee).ToList();
+            var shipped = await reads.CountShippedUnderLicencesAsync([.. shown.Select(l => l.Number)], cancellationToken);
+            var visible = shown.Select(l => LicenceResponse.From(l, shipped.GetValueOrDefault(l.Number))).ToList();
             return TypedResults.Ok(new LicencePage(visible, page.NextAfterId is { } next ? ListCursors.Encode(next) : null, page.ProjectedThroughSeqId));
         })
         .WithName("ListLicences")

@@ -12,12 +12,12 @@ public sealed record RevokeLicenceRequest(string Reason, DateOnly EffectiveFrom,
 public static class RevokeLicenceEndpoint
 {
     public static RouteHandlerBuilder MapRevokeLicence(this RouteGroupBuilder group) =>
-        group.MapPost("/licences/{licenceId}/revoke", async Task<Ok<LicenceResponse>> (string licenceId, HttpContext context, CommandPipeline commands, CancellationToken cancellationToken) =>
+        group.MapPost("/licences/{licenceId}/revoke", async Task<Ok<LicenceResponse>> (string licenceId, HttpContext context, CommandPipeline commands, RegistryReads reads, CancellationToken cancellationToken) =>
         {
             var body = await context.Request.ReadAsync<RevokeLicenceRequest>(cancellationToken);
             var command = new RevokeLicence(licenceId, body.Reason, CommandRequests.CalendarDate(body.EffectiveFrom, "effectiveFrom"), context.User.Actor(), context.BusinessTime(body.OccurredAt));
             var written = (await commands.HandleAsync(command, context.CommandMetadata(), cancellationToken)).EnsureAccepted();
-            return TypedResults.Ok(LicenceResponse.From(written.LicenceAfter(licenceId)));
+            return TypedResults.Ok(await LicenceResponse.WithUsageAsync(reads, written.LicenceAfter(licenceId), cancellationToken));
         })
         .RequireAuthorization(policy => policy.RequireRole(LicenceEndpoints.AgencyRole))
         .Accepts<RevokeLicenceRequest>("application/json").WithName("RevokeLicence")

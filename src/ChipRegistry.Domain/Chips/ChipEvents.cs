@@ -38,7 +38,7 @@ public sealed record ChipShipped(
     Guid EventId, string ChipId, string DestinationCountry, string ConsigneeId, string EndUserId,
     string BillToId, string ShipToId, string PayerId, string? AuthorisationNumber,
     LicenceCheckResult LicenceCheck, string LicenceRequirementCode, string LicenceCheckDetail, string? AssemblyId,
-    string RecordedBy, Instant OccurredAt) : IChipEvent;
+    string RecordedBy, Instant OccurredAt, int? LicenceQuantity = null) : IChipEvent;
 
 /// <summary>
 /// The named consignee received the chip: it becomes the custodian. <see cref="OtherCountry"/> marks a receipt in another
@@ -54,10 +54,14 @@ public sealed record ChipInstalled(
 /// <summary>A cloud tenant was assigned the installed chip for [From, To).</summary>
 public sealed record ChipTenantAssigned(Guid EventId, string ChipId, string TenantId, Instant From, Instant? To, string RecordedBy, Instant OccurredAt) : IChipEvent;
 
-/// <summary>The chip's location was attested at its facility; the signature verification result is part of the fact.</summary>
+/// <summary>
+/// The chip's location was attested at its facility; the signature verification result is part of the fact.
+/// <see cref="MeasuredByLandmark"/>: the round trip was measured by the landmark itself; otherwise (and in every
+/// attestation recorded before the field existed) it is self-reported by the attesting operator.
+/// </summary>
 public sealed record ChipLocationAttested(
     Guid EventId, string ChipId, string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, SignatureResult Signature,
-    string RecordedBy, Instant OccurredAt) : IChipEvent;
+    string RecordedBy, Instant OccurredAt, bool MeasuredByLandmark = false) : IChipEvent;
 
 public sealed record ChipRemoved(Guid EventId, string ChipId, string FacilityId, string Reason, string RecordedBy, Instant OccurredAt) : IChipEvent;
 

@@ -30,7 +30,7 @@ public sealed record Installation(Guid EventId, string FacilityId, string Operat
 
 public sealed record Tenancy(string TenantId, Instant From, Instant? To);
 
-public sealed record Attestation(string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, SignatureResult Signature, Instant At);
+public sealed record Attestation(string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, SignatureResult Signature, Instant At, bool MeasuredByLandmark = false);
 
 public sealed record Hold(Guid EventId, string Reason, string AgencyId, Instant PlacedAt);
 
@@ -159,7 +159,7 @@ public sealed record ChipState(
         ChipTenantAssigned t => s with { Tenancy = new Tenancy(t.TenantId, t.From, t.To) },
         ChipLocationAttested a => s with
         {
-            LastAttestation = new Attestation(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, a.Signature, a.OccurredAt),
+            LastAttestation = new Attestation(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, a.Signature, a.OccurredAt, a.MeasuredByLandmark),
         },
         ChipRemoved r => s with
         {

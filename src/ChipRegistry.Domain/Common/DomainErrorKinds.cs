@@ -19,7 +19,8 @@ public static class DomainErrorKinds
     [
         CommandErrors.ErrorKinds, ChipErrors.ErrorKinds, RegisterChipLot.ErrorKinds, AssemblyErrors.ErrorKinds, ModelErrors.ErrorKinds,
         FacilityErrors.ErrorKinds, LicenceErrors.ErrorKinds, OrganisationErrors.ErrorKinds, Identifiers.ErrorKinds, Serials.ErrorKinds,
-        FreeText.ErrorKinds, CountryErrors.ErrorKinds,
+        FreeText.ErrorKinds, CountryErrors.ErrorKinds, Detection.Clock.ClockErrors.ErrorKinds, Detection.Thresholds.ThresholdErrors.ErrorKinds,
+        Detection.Landmarks.LandmarkErrors.ErrorKinds,
     ];
 
     /// <summary>Every declared code and its kind.</summary>

@@ -62,7 +62,7 @@ public sealed class ChipStateProjection : IFusedInlineProjection
         }
         await UpsertAsync(session, rows, cancellationToken);
         await parties.WriteAsync(session.Connection, session.Transaction, session.Schema, cancellationToken);
-        await WriteUsageAsync(session, usage, cancellationToken);
+        await WriteUsageAsync(session, usage, QuantityLimits(byChip.Values.SelectMany(l => l)), cancellationToken);
     }
 
     /// <summary>
@@ -83,6 +83,9 @@ public sealed class ChipStateProjection : IFusedInlineProjection
             _ => list[0].Version == 1 ? ChipState.Initial(chipId) : null,
         };
         if (prior is null || (prior is ChipState && list.Any(e => e.Data is ChipEventVoided))) return null;
+        // A shipment whose licence check passed on quantity is checked again against the usage row it updates, which
+        // takes a statement of its own after the append (a failed check must fail the append).
+        if (QuantityLimits(list).Count > 0) return null;
 
         var parties = new PartyPeriodChanges();
         var usage = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -197,13 +200,38 @@ public sealed class ChipStateProjection : IFusedInlineProjection
     /// How many chips were shipped citing each licence or notification number, voided shipments excepted: the
     /// quantity a shipment's licence check counts against, kept in the append's transaction.
     /// </summary>
-    private static async Task WriteUsageAsync(ProjectionSession session, Dictionary<string, int> usage, CancellationToken cancellationToken)
+    private static async Task WriteUsageAsync(ProjectionSession session, Dictionary<string, int> usage, Dictionary<string, int> limits, CancellationToken cancellationToken)
     {
         var changes = usage.Where(p => p.Value != 0).ToList();
         if (changes.Count == 0) return;
-        await using var command = session.CreateCommand(UsageSql(session.Schema, 1, fused: false));
+        await using var command = session.CreateCommand(UsageSql(session.Schema, 1, fused: false) + " returning authorisation_number, shipped");
         command.Parameters.AddRange(UsageParameters(changes).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // The upsert waited for any concurrent shipment under the number to commit, so this is the count no other
+            // append can change before ours commits. Over the quantity the decision saw room for: a shipment under the
+            // licence committed between the decision's read and this append. Nothing is written; the command decides again.
+            if (limits.TryGetValue(reader.GetString(0), out var limit) && reader.GetInt32(1) > limit)
+            {
+                throw new StreamVersionConflictException(
+                    $"licence {reader.GetString(0)}: {reader.GetInt32(1)} chips shipped with this append, over its quantity of {limit}, which the licence check saw room for");
+            }
+        }
+    }
+
+    /// <summary>The quantity each licence number's shipments in <paramref name="events"/> were checked against (only those the check passed).</summary>
+    private static Dictionary<string, int> QuantityLimits(IEnumerable<StoredEvent> events)
+    {
+        var limits = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Data is ChipShipped { AuthorisationNumber: { } number, LicenceQuantity: { } quantity })
+            {
+                limits[number] = Math.Min(quantity, limits.GetValueOrDefault(number, int.MaxValue));
+            }
+        }
+        return limits;
     }
 
     private static string UsageSql(SchemaName schema, int first, bool fused) =>

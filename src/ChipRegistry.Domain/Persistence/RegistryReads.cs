@@ -188,6 +188,20 @@ public sealed class RegistryReads
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>The counts of <see cref="CountShippedUnderLicenceAsync"/> for many numbers in one statement (absent: none shipped).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountShippedUnderLicencesAsync(IReadOnlyCollection<string> authorisationNumbers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(authorisationNumbers);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (authorisationNumbers.Count == 0) return counts;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"select authorisation_number, shipped from {store.Schema.Quoted}.licence_usage where authorisation_number = any($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. authorisationNumbers.Distinct(StringComparer.Ordinal)] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) counts[reader.GetString(0)] = reader.GetInt32(1);
+        return counts;
+    }
+
     /// <summary>Chips matching every filter of <paramref name="search"/>, in chip id order (keyset pages), from the indexed columns.</summary>
     public async Task<IReadOnlyList<ChipStateRow>> SearchChipsAsync(ChipSearch search, CancellationToken cancellationToken = default) =>
         (await SearchChipPageAsync(search, cancellationToken)).Rows;

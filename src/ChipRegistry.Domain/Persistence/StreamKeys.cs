@@ -19,6 +19,7 @@ public static class StreamKeys
     public const string ModelType = "model";
     public const string ClockType = "clock";
     public const string ThresholdType = "threshold";
+    public const string LandmarkType = "landmark";
 
     /// <summary>Observations of a serial no manufacturer has registered (yet): kept apart from the chip's own stream.</summary>
     public const string UnregisteredSightingsType = "unregistered_sightings";
@@ -47,6 +48,8 @@ public static class StreamKeys
     public static string Clock { get; } = Key(ClockType, "registry");
 
     public static string Threshold(string name) => Key(ThresholdType, name);
+
+    public static string Landmark(string landmarkId) => Key(LandmarkType, landmarkId);
 
     public static string UnregisteredSightings(string chipId) => Key(UnregisteredSightingsType, chipId);
 

@@ -260,6 +260,7 @@ public sealed class HostileCorpusTests(ApiFixture host) : IClassFixture<ApiFixtu
         "licenceId" => arranged.LicenceId,
         "lotId" => arranged.LotId,
         "organisationId" => caller.OrganisationId,
+        "name" => "idle_days",
         _ => "hostile-unknown",
     });
 

@@ -4,6 +4,7 @@ using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Detection.Clock;
+using ChipRegistry.Domain.Detection.Landmarks;
 using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
@@ -34,11 +35,11 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new ChipSaleOffered(G(2), Chip, "mfr", "dist", "mfr", At + Duration.FromSeconds(1)),
         new ChipSaleAccepted(G(3), Chip, G(2), "mfr", "dist", "dist", At + Duration.FromSeconds(2)),
         new ChipShipped(G(4), Chip, "SG", "fwd", "enduser", "billto", "shipto", "payer", "A123456", LicenceCheckResult.QuantityExceeded,
-            "2023_rule", "licence L-1 allows 8, this shipment makes 9", "asm-1", "mfr", At + Duration.FromSeconds(3)),
+            "2023_rule", "licence L-1 allows 8, this shipment makes 9", "asm-1", "mfr", At + Duration.FromSeconds(3), LicenceQuantity: 8),
         new ChipReceived(G(5), Chip, G(4), "SG", "asm-1", "fwd", At + Duration.FromSeconds(4)),
         new ChipInstalled(G(6), Chip, "fac-1", "op", "SG", "cl-1", "rack-9", "asm-1", "op", At + Duration.FromSeconds(5)),
         new ChipTenantAssigned(G(7), Chip, "tenant-3", At, At + Duration.FromDays(30), "op", At + Duration.FromSeconds(6)),
-        new ChipLocationAttested(G(8), Chip, "fac-1", "rtt", 3.125m, "landmark-sg-2", SignatureResult.UnknownKey, "op", At + Duration.FromSeconds(7)),
+        new ChipLocationAttested(G(8), Chip, "fac-1", "rtt", 3.125m, "landmark-sg-2", SignatureResult.UnknownKey, "op", At + Duration.FromSeconds(7), MeasuredByLandmark: true),
         new ChipRemoved(G(9), Chip, "fac-1", "maintenance", "op", At + Duration.FromSeconds(8)),
         new ChipReturned(G(10), Chip, "RMA-44", "mfr", "TW", "op", At + Duration.FromSeconds(9)),
         new ChipDecommissioned(G(11), Chip, "end of life", "mfr", At + Duration.FromSeconds(10)),
@@ -107,9 +108,14 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new DetectionThresholdChanged(DetectionThresholds.TransshipmentHubs, "SG,MY", At + Duration.FromDays(2), "narrowed", "bis", At + Duration.FromSeconds(1)),
     ];
 
+    public static IReadOnlyList<IDomainEvent> LandmarkEvents { get; } =
+    [
+        new LandmarkRegistered("lm-sin-1", "Equinix SG1 probe", 1.3286m, 103.8918m, "bis", At),
+    ];
+
     private static IEnumerable<IDomainEvent> AllSamples =>
         ChipEvents.Cast<IDomainEvent>().Concat(OrganisationEvents).Concat(FacilityEvents).Concat(LicenceEvents).Concat(NotificationEvents)
-            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents);
+            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents).Concat(LandmarkEvents);
 
     [Fact]
     public void the_samples_cover_every_stored_event_type_with_every_field_set()
@@ -125,7 +131,8 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
     }
 
     public static TheoryData<string> StreamTypes => [StreamKeys.ChipType, StreamKeys.OrganisationType, StreamKeys.FacilityType, StreamKeys.LicenceType,
-        StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType];
+        StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType,
+        StreamKeys.LandmarkType];
 
     [Theory]
     [MemberData(nameof(StreamTypes))]
@@ -143,6 +150,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
             StreamKeys.AssemblyType => (StreamKeys.Assembly("asm-1"), AssemblyEvents.Cast<IDomainEvent>().ToList()),
             StreamKeys.ClockType => (StreamKeys.Clock, ClockEvents.ToList()),
             StreamKeys.ThresholdType => (StreamKeys.Threshold(DetectionThresholds.TransshipmentHubs), ThresholdEvents.ToList()),
+            StreamKeys.LandmarkType => (StreamKeys.Landmark("lm-sin-1"), LandmarkEvents.ToList()),
             _ => throw new ArgumentOutOfRangeException(nameof(streamType)),
         };
 

@@ -16,7 +16,7 @@ namespace ChipRegistry.Api.Attestations.Chips;
 /// <summary>One chip's location, attested by the operator of the facility it is installed in.</summary>
 public sealed record ChipAttestationRequest(
     string FacilityId, string Method, OffsetDateTime? OccurredAt = null, decimal? RoundTripMs = null, string? LandmarkId = null,
-    string? Nonce = null, string? KeyId = null, string? Signature = null);
+    string? Nonce = null, string? KeyId = null, string? Signature = null, bool? MeasuredByLandmark = null);
 
 public sealed record ChipAttestationResponse(string ChipId, Guid EventId, string FacilityId, string Signature, long Version);
 
@@ -35,7 +35,8 @@ internal static class AttestChip
             var actor = context.User.Actor();
             var now = clock.GetCurrentInstant();
             AttestationInput.Id(body.FacilityId, "facilityId", "invalid_id");
-            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, body.Signature is not null, now, businessTime.Value);
+            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, body.Signature is not null, now, businessTime.Value,
+                body.MeasuredByLandmark == true);
             var input = AttestationInput.Signature(body.Nonce, body.KeyId, body.Signature);
             var expectedVersion = IfMatch.ExpectedVersion(context.Request);
 
@@ -57,7 +58,8 @@ internal static class AttestChip
                     }
                 },
                 () => signing.DecideAsync(actor.OrganisationId, payload, input, eventId, now, cancellationToken),
-                signature => new AttestChipLocation(eventId, chipId, body.FacilityId, fields.Method, body.RoundTripMs, body.LandmarkId, signature, actor, fields.OccurredAt),
+                signature => new AttestChipLocation(eventId, chipId, body.FacilityId, fields.Method, body.RoundTripMs, body.LandmarkId, signature, actor, fields.OccurredAt,
+                    body.MeasuredByLandmark == true),
                 context.CommandMetadata(), cancellationToken);
             return ChipWriteResults.Created(context, version, new ChipAttestationResponse(chipId, eventId, body.FacilityId, AttestationEndpoints.NameOf(signature), version));
         }).RequireAuthorization(AttestationEndpoints.OperatorPolicy).Accepts<ChipAttestationRequest>("application/json").WithName("AttestChipLocation")

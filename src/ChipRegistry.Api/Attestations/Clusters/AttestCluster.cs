@@ -13,7 +13,7 @@ namespace ChipRegistry.Api.Attestations.Clusters;
 /// <summary>Every chip installed in one cluster, attested at once; the facility and cluster come from the path.</summary>
 public sealed record ClusterAttestationRequest(
     string Method, OffsetDateTime? OccurredAt = null, decimal? RoundTripMs = null, string? LandmarkId = null,
-    string? Nonce = null, string? KeyId = null, string? Signature = null);
+    string? Nonce = null, string? KeyId = null, string? Signature = null, bool? MeasuredByLandmark = null);
 
 public sealed record AttestedChip(string ChipId, Guid EventId, long Version);
 
@@ -36,7 +36,8 @@ internal static class AttestCluster
             var body = await context.Request.ReadAsync<ClusterAttestationRequest>(cancellationToken);
             var actor = context.User.Actor();
             var now = clock.GetCurrentInstant();
-            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, body.Signature is not null, now, businessTime.Value);
+            var fields = AttestationInput.Validate(body.Method, body.RoundTripMs, body.LandmarkId, body.OccurredAt, body.Signature is not null, now, businessTime.Value,
+                body.MeasuredByLandmark == true);
             var input = AttestationInput.Signature(body.Nonce, body.KeyId, body.Signature);
 
             // Another operator's facility answers exactly as an unknown one.
@@ -64,7 +65,8 @@ internal static class AttestCluster
             var payload = AttestationPayload.ForCluster(facilityId, clusterId, chipIds, fields.Method, body.RoundTripMs, body.LandmarkId, body.Nonce, fields.OccurredAt);
             var signature = await signing.DecideAsync(actor.OrganisationId, payload, input, claimant, now, cancellationToken);
             var attestations = chipIds
-                .Select(id => new AttestChipLocation(eventIds[id], id, facilityId, fields.Method, body.RoundTripMs, body.LandmarkId, signature, actor, fields.OccurredAt))
+                .Select(id => new AttestChipLocation(eventIds[id], id, facilityId, fields.Method, body.RoundTripMs, body.LandmarkId, signature, actor, fields.OccurredAt,
+                    body.MeasuredByLandmark == true))
                 .ToList();
             var versions = await AttestationChips.RecordClusterAsync(commands, signing, signature, input, claimant, attestations,
                 context.CommandMetadata() with { CorrelationId = claimant.ToString() }, cancellationToken);

@@ -23,7 +23,8 @@ public sealed record InstallationResponse(string FacilityId, string OperatorId, 
 
 public sealed record TenancyResponse(string TenantId, Instant From, Instant? To);
 
-public sealed record AttestationResponse(string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, string Signature, Instant At);
+/// <summary><see cref="RoundTripSource"/>: <c>landmark</c> (measured by the landmark itself), <c>self_reported</c>, or null without a round trip.</summary>
+public sealed record AttestationResponse(string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, string Signature, Instant At, string? RoundTripSource = null);
 
 public sealed record HoldResponse(string Reason, string AgencyId, Instant PlacedAt);
 
@@ -48,7 +49,8 @@ public sealed record ChipStateResponse(
             sh.AuthorisationNumber, sh.LicenceCheck.ToCode(), sh.RmaNumber, sh.ShippedAt) : null,
         s.Installation is { } i ? new InstallationResponse(i.FacilityId, i.OperatorId, i.Country, i.ClusterId, i.Rack, i.InstalledAt) : null,
         s.Tenancy is { } t ? new TenancyResponse(t.TenantId, t.From, t.To) : null,
-        s.LastAttestation is { } a ? new AttestationResponse(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, Names.Of(a.Signature), a.At) : null,
+        s.LastAttestation is { } a ? new AttestationResponse(a.FacilityId, a.Method, a.RoundTripMs, a.LandmarkId, Names.Of(a.Signature), a.At,
+            a.RoundTripMs is null ? null : a.MeasuredByLandmark ? "landmark" : "self_reported") : null,
         s.AssemblyId, s.Missing is { } m ? Names.Of(m) : null,
         s.Hold is { } h ? new HoldResponse(h.Reason, h.AgencyId, h.PlacedAt) : null,
         s.Illegitimacy is { } il ? new IllegitimacyResponse(il.Reason, il.AgencyId, il.DeclaredAt) : null,

@@ -7,7 +7,7 @@ namespace ChipRegistry.Domain.Chips;
 
 public sealed record AttestChipLocation(
     Guid EventId, string ChipId, string FacilityId, string Method, decimal? RoundTripMs, string? LandmarkId, SignatureResult Signature,
-    Actor Actor, Instant At) : IChipReport;
+    Actor Actor, Instant At, bool MeasuredByLandmark = false) : IChipReport;
 
 public static partial class ChipDecisions
 {
@@ -18,7 +18,7 @@ public static partial class ChipDecisions
         {
             if (s.Stage != ChipStage.Installed) return Error(ChipNotInstalled, "only an installed chip's location is attested");
             if (s.Installation!.FacilityId != c.FacilityId) return Observe(c, s, "location_attestation", ConflictCodes.OtherFacility, facts);
-            return Accepted(new ChipLocationAttested(c.EventId, s.ChipId, c.FacilityId, c.Method, c.RoundTripMs, c.LandmarkId, c.Signature, Who(c), c.At));
+            return Accepted(new ChipLocationAttested(c.EventId, s.ChipId, c.FacilityId, c.Method, c.RoundTripMs, c.LandmarkId, c.Signature, Who(c), c.At, c.MeasuredByLandmark));
         }, allowedWhenHeld: true, allowedWhenIllegitimate: true);
     }
 }

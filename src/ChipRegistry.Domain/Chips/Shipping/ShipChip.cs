@@ -42,8 +42,13 @@ public static partial class ChipDecisions
                 LicenceRequirement.Evaluate(new LicenceQuestion(c.Context.Model, c.DestinationCountry, c.Context.EndUser, date)));
             var check = LicenceCheck.Check(new LicenceCheckInput(requirement, s.ModelId!, c.ConsigneeId, c.Context.ShipmentQuantity, date,
                 c.Context.Licence, c.Context.AlreadyShippedUnderLicence, c.Context.Notification));
+            // An accepted quantity holds only while no other shipment under the licence commits first: the usage
+            // projection checks it again, under the usage row's lock, and fails the append if it no longer holds.
+            var countedAgainst = check.Result == LicenceCheckResult.Ok && c.Context.Licence is { } licence && licence.Number == c.AuthorisationNumber
+                ? licence.Quantity
+                : (int?)null;
             return Accepted(new ChipShipped(c.EventId, s.ChipId, c.DestinationCountry, c.ConsigneeId, c.EndUserId, c.BillToId, c.ShipToId, c.PayerId,
-                c.AuthorisationNumber, check.Result, requirement.ReasonCode, check.Detail, c.ViaAssembly, Who(c), c.At));
+                c.AuthorisationNumber, check.Result, requirement.ReasonCode, check.Detail, c.ViaAssembly, Who(c), c.At, countedAgainst));
         });
 
     /// <summary>The consignee's and the end user's answers: a requirement beats an undetermined answer beats none.</summary>
