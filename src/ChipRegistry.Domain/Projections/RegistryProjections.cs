@@ -1,3 +1,4 @@
+using ChipRegistry.Domain.Detection.CustodyGap;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
 using ChipRegistry.Domain.Projections.Ledgers;
@@ -20,6 +21,8 @@ public static class RegistryProjections
             new AsyncProjectionRegistration(new LicenceListProjection(serializer)),
             new AsyncProjectionRegistration(new ReferenceIntervalProjection(serializer)),
             new AsyncProjectionRegistration(new ChipShipmentProjection(serializer)),
+            // detection: one projection per rule, each with its own flag table (docs/detection.md)
+            new AsyncProjectionRegistration(new CustodyGapProjection(serializer)),
         ];
     }
 }
