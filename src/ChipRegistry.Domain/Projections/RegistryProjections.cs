@@ -1,4 +1,5 @@
 using ChipRegistry.Domain.Detection.CustodyGap;
+using ChipRegistry.Domain.Detection.LicenceCheckFailed;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
 using ChipRegistry.Domain.Projections.Ledgers;
@@ -23,6 +24,7 @@ public static class RegistryProjections
             new AsyncProjectionRegistration(new ChipShipmentProjection(serializer)),
             // detection: one projection per rule, each with its own flag table (docs/detection.md)
             new AsyncProjectionRegistration(new CustodyGapProjection(serializer)),
+            new AsyncProjectionRegistration(new LicenceCheckFailedProjection()),
         ];
     }
 }

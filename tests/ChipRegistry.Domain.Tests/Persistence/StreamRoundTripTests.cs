@@ -4,6 +4,7 @@ using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Detection.Clock;
+using ChipRegistry.Domain.Detection.Reviews;
 using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
@@ -107,9 +108,15 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new DetectionThresholdChanged(DetectionThresholds.TransshipmentHubs, "SG,MY", At + Duration.FromDays(2), "narrowed", "bis", At + Duration.FromSeconds(1)),
     ];
 
+    public static IReadOnlyList<IDomainEvent> FlagEvents { get; } =
+    [
+        new FlagReviewed("r01-00112233445566778899", FlagReviewActions.Acknowledge, "seen", 41, "bis", At),
+        new FlagReviewed("r01-00112233445566778899", FlagReviewActions.Dismiss, "the forwarder is licensed", 42, "bis", At + Duration.FromSeconds(1)),
+    ];
+
     private static IEnumerable<IDomainEvent> AllSamples =>
         ChipEvents.Cast<IDomainEvent>().Concat(OrganisationEvents).Concat(FacilityEvents).Concat(LicenceEvents).Concat(NotificationEvents)
-            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents);
+            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents).Concat(FlagEvents);
 
     [Fact]
     public void the_samples_cover_every_stored_event_type_with_every_field_set()
@@ -125,7 +132,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
     }
 
     public static TheoryData<string> StreamTypes => [StreamKeys.ChipType, StreamKeys.OrganisationType, StreamKeys.FacilityType, StreamKeys.LicenceType,
-        StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType];
+        StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType, StreamKeys.FlagType];
 
     [Theory]
     [MemberData(nameof(StreamTypes))]
@@ -143,6 +150,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
             StreamKeys.AssemblyType => (StreamKeys.Assembly("asm-1"), AssemblyEvents.Cast<IDomainEvent>().ToList()),
             StreamKeys.ClockType => (StreamKeys.Clock, ClockEvents.ToList()),
             StreamKeys.ThresholdType => (StreamKeys.Threshold(DetectionThresholds.TransshipmentHubs), ThresholdEvents.ToList()),
+            StreamKeys.FlagType => (StreamKeys.Flag("r01-00112233445566778899"), FlagEvents.ToList()),
             _ => throw new ArgumentOutOfRangeException(nameof(streamType)),
         };
 

@@ -49,14 +49,14 @@ public static class CustodyGapJudgement
         if (late.Count == 0)
         {
             if (existing is null) return null;
-            var received = live.Count;
-            return existing with
-            {
-                Withdrawn = true,
-                Explanation = received == 0
+            // Built from the facts alone (never from the flag as it stood), so a rebuild that never saw it open gives the same row.
+            var behind = live.Count > 0 ? live : [.. group];
+            return new Flag(FlagIds.Of(Rule, subject, first.SeqId), Rule, Severity(behind.Count, first, thresholds), subject, first.DestinationCountry, due, null, true,
+                [.. behind.Select(s => s.SeqId).Concat(behind.Where(s => s.ReceiptSeqId is not null).Select(s => s.ReceiptSeqId!.Value)).Distinct().Order()],
+                [.. behind.Select(s => s.ChipId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                live.Count == 0
                     ? $"withdrawn: the shipment by {first.ShipperId} to {first.DestinationCountry} on {Invariant.Day(first.ShippedAt)} was voided"
-                    : $"withdrawn: all {received} chips shipped by {first.ShipperId} to {first.DestinationCountry} on {Invariant.Day(first.ShippedAt)} were received by {Invariant.Day(due)}, reported after the deadline passed",
-            };
+                    : $"withdrawn: all {live.Count} chips shipped by {first.ShipperId} to {first.DestinationCountry} on {Invariant.Day(first.ShippedAt)} were received by {Invariant.Day(due)}, reported after the deadline passed");
         }
         if (existing is null && !(mayOpen && latestTick is { } now && now >= due)) return null;
 
