@@ -2,6 +2,7 @@ using ChipRegistry.Domain.Assemblies;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Detection.Clock;
+using ChipRegistry.Domain.Detection.Reviews;
 using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
@@ -71,6 +72,7 @@ public static class DomainEventNames
         [typeof(ClockTicked)] = "clock_ticked",
         [typeof(DetectionThresholdChanged)] = "detection_threshold_changed",
         [typeof(Detection.Landmarks.LandmarkRegistered)] = "landmark_registered",
+        [typeof(FlagReviewed)] = "flag_reviewed",
     };
 
     private static readonly Dictionary<string, Type> ByName = ByType.ToDictionary(p => p.Value, p => p.Key);

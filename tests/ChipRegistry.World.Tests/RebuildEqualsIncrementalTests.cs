@@ -41,13 +41,18 @@ public sealed class RebuildEqualsIncrementalTests(DatabaseFixture fixture) : ICl
             var onlyIncremental = await ScalarAsync($"select count(*) from (select row from {schema}.incremental_{table} except all select x::text from {schema}.{table} x) d");
             var onlyRebuilt = await ScalarAsync($"select count(*) from (select x::text from {schema}.{table} x except all select row from {schema}.incremental_{table}) d");
             TestContext.Current.TestOutputHelper?.WriteLine($"{projection}.{table}: {rows} rows");
-            Assert.True(rows > 0, $"{projection}.{table} is empty: a comparison of nothing proves nothing");
+            // The world appends no clock ticks and injects no anomalies yet (issue 13's injectors), so a detection rule's
+            // tables may rightly be empty here; they are still compared. Every other table must hold rows.
+            Assert.True(rows > 0 || DetectionRules.Contains(projection), $"{projection}.{table} is empty: a comparison of nothing proves nothing");
             Assert.True((incrementalRows, onlyIncremental, onlyRebuilt) == (rows, 0, 0),
                 $"{projection}.{table}: {incrementalRows} rows incrementally, {rows} rebuilt; {onlyIncremental} only incrementally, {onlyRebuilt} only rebuilt");
         }
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{Chips} chips, {world.Report.Events} events: generated and projected in {generated.TotalSeconds:F0} s, rebuilt and compared in {(clock.Elapsed - generated).TotalSeconds:F0} s");
     }
+
+    private static readonly HashSet<string> DetectionRules =
+        [ChipRegistry.Domain.Detection.CustodyGap.CustodyGapProjection.Prefix, ChipRegistry.Domain.Detection.LicenceCheckFailed.LicenceCheckFailedProjection.Prefix];
 
     private async Task ExecuteAsync(string sql)
     {

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using ChipRegistry.Domain.Assemblies;
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Detection.Reviews;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
@@ -20,7 +21,7 @@ public static class DomainErrorKinds
         CommandErrors.ErrorKinds, ChipErrors.ErrorKinds, RegisterChipLot.ErrorKinds, AssemblyErrors.ErrorKinds, ModelErrors.ErrorKinds,
         FacilityErrors.ErrorKinds, LicenceErrors.ErrorKinds, OrganisationErrors.ErrorKinds, Identifiers.ErrorKinds, Serials.ErrorKinds,
         FreeText.ErrorKinds, CountryErrors.ErrorKinds, Detection.Clock.ClockErrors.ErrorKinds, Detection.Thresholds.ThresholdErrors.ErrorKinds,
-        Detection.Landmarks.LandmarkErrors.ErrorKinds,
+        Detection.Landmarks.LandmarkErrors.ErrorKinds, FlagReviewErrors.ErrorKinds,
     ];
 
     /// <summary>Every declared code and its kind.</summary>

@@ -20,6 +20,7 @@ public static class StreamKeys
     public const string ClockType = "clock";
     public const string ThresholdType = "threshold";
     public const string LandmarkType = "landmark";
+    public const string FlagType = "flag";
 
     /// <summary>Observations of a serial no manufacturer has registered (yet): kept apart from the chip's own stream.</summary>
     public const string UnregisteredSightingsType = "unregistered_sightings";
@@ -50,6 +51,8 @@ public static class StreamKeys
     public static string Threshold(string name) => Key(ThresholdType, name);
 
     public static string Landmark(string landmarkId) => Key(LandmarkType, landmarkId);
+    /// <summary>A detection flag's reviews: kept apart from every rule's tables, so they outlive a rule's rebuild.</summary>
+    public static string Flag(string flagId) => Key(FlagType, flagId);
 
     public static string UnregisteredSightings(string chipId) => Key(UnregisteredSightingsType, chipId);
 

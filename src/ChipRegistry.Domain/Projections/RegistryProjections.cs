@@ -1,3 +1,5 @@
+using ChipRegistry.Domain.Detection.CustodyGap;
+using ChipRegistry.Domain.Detection.LicenceCheckFailed;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Lists;
 using ChipRegistry.Domain.Projections.Ledgers;
@@ -20,6 +22,9 @@ public static class RegistryProjections
             new AsyncProjectionRegistration(new LicenceListProjection(serializer)),
             new AsyncProjectionRegistration(new ReferenceIntervalProjection(serializer)),
             new AsyncProjectionRegistration(new ChipShipmentProjection(serializer)),
+            // detection: one projection per rule, each with its own flag table (docs/detection.md)
+            new AsyncProjectionRegistration(new CustodyGapProjection(serializer)),
+            new AsyncProjectionRegistration(new LicenceCheckFailedProjection()),
         ];
     }
 }

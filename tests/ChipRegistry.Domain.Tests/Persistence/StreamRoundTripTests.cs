@@ -5,6 +5,7 @@ using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Detection.Clock;
 using ChipRegistry.Domain.Detection.Landmarks;
+using ChipRegistry.Domain.Detection.Reviews;
 using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Licences;
@@ -113,9 +114,15 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new LandmarkRegistered("lm-sin-1", "Equinix SG1 probe", 1.3286m, 103.8918m, "bis", At),
     ];
 
+    public static IReadOnlyList<IDomainEvent> FlagEvents { get; } =
+    [
+        new FlagReviewed("r01-00112233445566778899", FlagReviewActions.Acknowledge, "seen", 41, "bis", At),
+        new FlagReviewed("r01-00112233445566778899", FlagReviewActions.Dismiss, "the forwarder is licensed", 42, "bis", At + Duration.FromSeconds(1)),
+    ];
+
     private static IEnumerable<IDomainEvent> AllSamples =>
         ChipEvents.Cast<IDomainEvent>().Concat(OrganisationEvents).Concat(FacilityEvents).Concat(LicenceEvents).Concat(NotificationEvents)
-            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents).Concat(LandmarkEvents);
+            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents).Concat(LandmarkEvents).Concat(FlagEvents);
 
     [Fact]
     public void the_samples_cover_every_stored_event_type_with_every_field_set()
@@ -132,7 +139,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
 
     public static TheoryData<string> StreamTypes => [StreamKeys.ChipType, StreamKeys.OrganisationType, StreamKeys.FacilityType, StreamKeys.LicenceType,
         StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType,
-        StreamKeys.LandmarkType];
+        StreamKeys.LandmarkType, StreamKeys.FlagType];
 
     [Theory]
     [MemberData(nameof(StreamTypes))]
@@ -151,6 +158,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
             StreamKeys.ClockType => (StreamKeys.Clock, ClockEvents.ToList()),
             StreamKeys.ThresholdType => (StreamKeys.Threshold(DetectionThresholds.TransshipmentHubs), ThresholdEvents.ToList()),
             StreamKeys.LandmarkType => (StreamKeys.Landmark("lm-sin-1"), LandmarkEvents.ToList()),
+            StreamKeys.FlagType => (StreamKeys.Flag("r01-00112233445566778899"), FlagEvents.ToList()),
             _ => throw new ArgumentOutOfRangeException(nameof(streamType)),
         };
 
