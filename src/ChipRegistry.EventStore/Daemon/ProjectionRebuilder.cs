@@ -5,7 +5,8 @@ namespace ChipRegistry.EventStore;
 
 /// <summary>
 /// Rebuilds one projection from zero while appends go on: shadow tables created from the projection's
-/// declarations (so a new version's columns and indexes take effect), replayed in bounded batches up to the high-water mark,
+/// declarations (so a new version's columns and indexes take effect), filled in one pass up to the mark when the
+/// projection offers it (<see cref="IRebuildsFromZero"/>), replayed in bounded batches up to the high-water mark,
 /// then, in ONE transaction that locks the live tables, caught up to the mark of that moment
 /// and swapped in with the checkpoint, its dead letters and its halt. Readers see the old
 /// tables until that commit and the complete new ones after it, never a partial one.
