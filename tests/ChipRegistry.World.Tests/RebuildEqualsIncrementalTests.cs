@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChipRegistry.EventStore;
 using ChipRegistry.Testing;
 
 namespace ChipRegistry.World.Tests;
@@ -32,6 +33,10 @@ public sealed class RebuildEqualsIncrementalTests(DatabaseFixture fixture) : ICl
         {
             var result = await world.Daemon.RebuildAsync(projection.Name, Cancel);
             Assert.Equal(0, result.DeadLetters);
+            // A projection that folds each stream once must have done so, not fallen back to batches unnoticed.
+            Assert.Equal(projection.Projection is IRebuildsFromZero, result.Phases.Any(p => p.Name == "one_pass"));
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{projection.Name} rebuilt: {string.Join(", ", result.Phases.Select(p => $"{p.Name} {p.Elapsed.TotalMilliseconds:F0} ms"))}");
         }
 
         foreach (var (projection, table) in tables)

@@ -80,7 +80,7 @@ internal sealed class BatchApplier(StoreContext context)
     /// Not the event's fault: cancellation, a lost connection, a deadlock or serialization
     /// failure. These fail the whole batch (the runner retries it) instead of dead-lettering.
     /// </summary>
-    private static bool FailsTheBatch(Exception e, CancellationToken cancellationToken) =>
+    internal static bool FailsTheBatch(Exception e, CancellationToken cancellationToken) =>
         (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
         || e is PostgresException { IsTransient: true } || (e is NpgsqlException and not PostgresException)
         || (e is PostgresException p && PostgresErrors.IsTransient(p));
@@ -119,7 +119,7 @@ internal sealed class BatchApplier(StoreContext context)
     /// events or holes it proved empty and recorded in skipped_gaps; so the count is the span less
     /// those holes, read from that small table instead of scanning the range's events a second time.
     /// </summary>
-    private async Task<int> CountBelowMarkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, long through, CancellationToken cancellationToken)
+    internal async Task<int> CountBelowMarkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, long through, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""

@@ -5,7 +5,8 @@ namespace ChipRegistry.EventStore;
 
 /// <summary>
 /// Rebuilds one projection from zero while appends go on: shadow tables created from the projection's
-/// declarations (so a new version's columns and indexes take effect), replayed in bounded batches up to the high-water mark,
+/// declarations (so a new version's columns and indexes take effect), filled in one pass up to the mark when the
+/// projection offers it (<see cref="IRebuildsFromZero"/>), replayed in bounded batches up to the high-water mark,
 /// then, in ONE transaction that locks the live tables, caught up to the mark of that moment
 /// and swapped in with the checkpoint, its dead letters and its halt. Readers see the old
 /// tables until that commit and the complete new ones after it, never a partial one.
@@ -24,14 +25,28 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
         var schema = context.Schema.Quoted;
         var failed = new List<FailedEvent>();
 
+        var phases = new RebuildPhases();
         await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken);
+        var onePass = registration.Projection as IRebuildsFromZero;
         await ExecuteAsync(connection, null, string.Join(";\n", tables.Select(t =>
-            $"drop table if exists {schema}.\"{shadows[t.Name]}\"; create table {schema}.\"{shadows[t.Name]}\" {t.Definition};\n"
-            + string.Concat(t.Indexes.Select(index => $"create index on {schema}.\"{shadows[t.Name]}\" {index};\n")))), cancellationToken);
+            $"drop table if exists {schema}.\"{shadows[t.Name]}\"; create table {schema}.\"{shadows[t.Name]}\" {t.Definition}")), cancellationToken);
         try
         {
             long position = 0;
             long applied = 0;
+            if (onePass is not null)
+            {
+                phases.Finish("shadows");
+                bool filled;
+                (filled, position, applied) = await FillFromZeroAsync(connection, registration, onePass, shadows, observer, cancellationToken);
+                phases.Finish(filled ? "one_pass" : "one_pass_rolled_back");
+            }
+            var indexes = string.Concat(tables.SelectMany(t => t.Indexes.Select(index => $"create index on {schema}.\"{shadows[t.Name]}\" {index};\n")));
+            if (indexes.Length > 0)
+            {
+                await ExecuteAsync(connection, null, indexes, cancellationToken);
+            }
+            phases.Finish(onePass is null ? "shadows" : "indexes");
             while (true)
             {
                 await mark.AdvanceAsync(cancellationToken);
@@ -51,6 +66,7 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
                 applied += outcome.Applied;
             }
 
+            phases.Finish("batches");
             if (observer is not null)
             {
                 await observer.SwappingAsync(cancellationToken);
@@ -89,14 +105,53 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
                 }
                 await swap.CommitAsync(cancellationToken);
             }
-            logger.LogInformation("Projection {Projection} in {Schema} rebuilt through {SeqId}: {Applied} events applied, {Failed} in dead letters.",
-                name, context.Schema, position, applied, failed.Count);
-            return new RebuildResult(name, position, applied, failed.Count);
+            phases.Finish("swap");
+            logger.LogInformation("Projection {Projection} in {Schema} rebuilt through {SeqId}: {Applied} events applied, {Failed} in dead letters ({Phases}).",
+                name, context.Schema, position, applied, failed.Count, phases);
+            return new RebuildResult(name, position, applied, failed.Count) { Phases = phases.All };
         }
         catch
         {
             await DropShadowsAsync(shadows.Values);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The one pass of a projection that offers it, up to the mark of now, in one transaction. When it throws for a
+    /// reason of its own (an event it cannot apply), the pass is rolled back and the replay starts from zero in
+    /// batches, which isolates the failing events as dead letters.
+    /// </summary>
+    private async Task<(bool Filled, long Position, long Applied)> FillFromZeroAsync(NpgsqlConnection connection, AsyncProjectionRegistration registration,
+        IRebuildsFromZero onePass, IReadOnlyDictionary<string, string> shadows, IRebuildObserver? observer, CancellationToken cancellationToken)
+    {
+        await mark.AdvanceAsync(cancellationToken);
+        var target = await HighWaterMark.ReadAsync(connection, null, context.Schema, cancellationToken);
+        if (target == 0)
+        {
+            return (true, 0, 0);
+        }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var batch = new AsyncProjectionBatch(connection, transaction, context.Schema, shadows, 0, target, [], rebuilding: true);
+            await foreach (var read in onePass.FillFromZeroAsync(batch, cancellationToken))
+            {
+                if (observer is not null)
+                {
+                    await observer.ReplayedAsync(Math.Min(read, target), target, cancellationToken);
+                }
+            }
+            var applied = await applier.CountBelowMarkAsync(connection, transaction, 0, target, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (true, target, applied);
+        }
+        catch (Exception e) when (!BatchApplier.FailsTheBatch(e, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            logger.LogWarning(e, "Projection {Projection} in {Schema}: the one-pass rebuild failed; replaying in batches to isolate the failing events.",
+                registration.Name, context.Schema);
+            return (false, 0, 0);
         }
     }
 
@@ -132,18 +187,59 @@ internal sealed class ProjectionRebuilder(StoreContext context, ProjectionDaemon
     }
 }
 
-/// <summary>Told of a rebuild's progress (between its committed batches, never inside one of its transactions).</summary>
+/// <summary>
+/// Told of a rebuild's progress: between its committed batches, and during a one-pass fill (whose transaction stays
+/// open: the observer writes on a connection of its own).
+/// </summary>
 internal interface IRebuildObserver
 {
-    /// <summary>The replay has applied every sequence number up to <paramref name="position"/>; the mark is at <paramref name="target"/>.</summary>
+    /// <summary>
+    /// The replay has applied every sequence number up to <paramref name="position"/> (during a one-pass fill: it has
+    /// read that many events); the mark is at <paramref name="target"/>.
+    /// </summary>
     Task ReplayedAsync(long position, long target, CancellationToken cancellationToken);
 
     /// <summary>The replay is within one batch of the mark: the swap's transaction begins.</summary>
     Task SwappingAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What a rebuild did: the checkpoint it swapped in, events applied, events left in dead letters.</summary>
-public sealed record RebuildResult(string Projection, long Checkpoint, long Applied, int DeadLetters);
+/// <summary>
+/// What a rebuild did: the checkpoint it swapped in, events applied, events left in dead letters, and where its time
+/// went (<see cref="Phases"/>, in order: <c>shadows</c>, <c>one_pass</c> (or <c>one_pass_rolled_back</c>, then
+/// replayed in batches) and <c>indexes</c> for a projection that offers <see cref="IRebuildsFromZero"/>, <c>batches</c>,
+/// <c>swap</c>).
+/// </summary>
+public sealed record RebuildResult(string Projection, long Checkpoint, long Applied, int DeadLetters)
+{
+    public IReadOnlyList<RebuildPhase> Phases { get; init; } = [];
+
+    /// <summary>Two rebuilds that did the same are equal however long their phases took.</summary>
+    public bool Equals(RebuildResult? other) =>
+        other is not null && Projection == other.Projection && Checkpoint == other.Checkpoint && Applied == other.Applied && DeadLetters == other.DeadLetters;
+
+    public override int GetHashCode() => HashCode.Combine(Projection, Checkpoint, Applied, DeadLetters);
+}
+
+/// <summary>One phase of a rebuild and its wall time.</summary>
+public sealed record RebuildPhase(string Name, TimeSpan Elapsed);
+
+/// <summary>Times a rebuild's phases one after another.</summary>
+internal sealed class RebuildPhases
+{
+    private readonly List<RebuildPhase> phases = [];
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+
+    public IReadOnlyList<RebuildPhase> All => phases;
+
+    public void Finish(string name)
+    {
+        phases.Add(new RebuildPhase(name, clock.Elapsed));
+        clock.Restart();
+    }
+
+    public override string ToString() =>
+        string.Join(", ", phases.Select(p => $"{p.Name} {p.Elapsed.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)} ms"));
+}
 
 /// <summary>A rebuild of a projection under the halt policy met an event that still fails; the live tables are unchanged.</summary>
 public sealed class ProjectionRebuildException(string projection, long seqId, string error)

@@ -106,6 +106,7 @@ public sealed class ChipPlacementProjectionTests(RegistryStoreFixture fixture) :
             var before = new[] { await RowsAsync(registry, rented), corrected };
             var rebuilt = await daemon.RebuildAsync(ChipPlacementProjection.TableName, timeout.Token);
             Assert.True(rebuilt.Applied > 0);
+            Assert.Contains("one_pass", rebuilt.Phases.Select(p => p.Name));
             Assert.Equal(0L, await registry.ScalarAsync<long>($"select count(*) from {registry.Table("dead_letters")}"));
             Assert.Equal(before[0], await RowsAsync(registry, rented));
             Assert.Equal(before[1], await RowsAsync(registry, wrong));

@@ -163,7 +163,8 @@ public sealed class ChipShipmentProjectionTests(RegistryStoreFixture fixture) : 
             Assert.Equal(["sg-sub@SG 1 1.00"], Describe((await ledgers.ShipmentsAsync(2025, true, Cancel)).Rows));
 
             var before = await RowsAsync(registry, rma);
-            await daemon.RebuildAsync(ChipShipmentProjection.TableName, timeout.Token);
+            var rebuilt = await daemon.RebuildAsync(ChipShipmentProjection.TableName, timeout.Token);
+            Assert.Contains("one_pass", rebuilt.Phases.Select(p => p.Name));
             Assert.Equal(before, await RowsAsync(registry, rma));
             Assert.Equal(["SG@SG 1 1.00"], Describe((await ledgers.ShipmentsAsync(2025, false, Cancel)).Rows));
         }

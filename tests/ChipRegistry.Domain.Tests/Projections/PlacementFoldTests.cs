@@ -1,5 +1,8 @@
+using ChipRegistry.Domain.Attestations;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Licences;
+using ChipRegistry.Domain.Projections;
+using ChipRegistry.Domain.Projections.Ledgers;
 using ChipRegistry.Domain.Projections.Placements;
 using NodaTime;
 
@@ -127,5 +130,39 @@ public sealed class PlacementFoldTests
         ]);
 
         Assert.Empty(stays);
+    }
+
+    [Fact]
+    public void facts_that_never_place_a_chip_change_no_stay_or_shipment_voided_or_not_so_a_one_pass_rebuild_may_skip_them()
+    {
+        var offer = Guid.NewGuid();
+        var acceptance = Guid.NewGuid();
+        var attestation = Guid.NewGuid();
+        var release = Guid.NewGuid();
+        IChipEvent[] stream =
+        [
+            .. Life().Take(4),
+            new ChipLocationAttested(attestation, Chip, "f1", "rtt", 12.5m, "lm-1", SignatureResult.Valid, "op", Day(32)),
+            new ChipObserved(Guid.NewGuid(), Chip, "sighting", true, "elsewhere", "f9", "SG", null, "", "agency", Day(33)),
+            new ChipSaleOffered(offer, Chip, "nvidia", "buyer", "nvidia", Day(34)),
+            new ChipSaleAccepted(acceptance, Chip, offer, "nvidia", "buyer", "buyer", Day(36)),
+            .. Life().Skip(4).Take(2),
+            new ChipHoldReleased(release, Chip, Hold, "cleared", "bis", Day(47)),
+            new ChipIllegitimacyDeclared(Guid.NewGuid(), Chip, "diverted", "bis", Day(48)),
+            .. Life().Skip(6),
+            new ChipEventVoided(Guid.NewGuid(), Chip, attestation, attestation, "wrong facility", "op", Day(80)),
+            new ChipEventVoided(Guid.NewGuid(), Chip, release, release, "too early", "bis", Day(81)),
+        ];
+        var placing = stream.Where(e => !ChipStreamScan.NeverPlace.Contains(e.GetType())).ToArray();
+        Assert.True(placing.Length < stream.Length - 4, "the life must hold facts of each kind the scan skips");
+        SequencedChipEvent[] Sequenced(IEnumerable<IChipEvent> events) =>
+            [.. events.Select(e => new SequencedChipEvent(100 + Array.IndexOf(stream, e), e))];
+
+        var stays = PlacementFold.Of(Chip, Sequenced(stream));
+        Assert.Contains(stays, s => s.OwnerId == "buyer");
+        Assert.Equal(stays, PlacementFold.Of(Chip, Sequenced(placing)));
+        Assert.Equal(
+            ShipmentFold.Of(Chip, Sequenced(stream)),
+            ShipmentFold.Of(Chip, Sequenced(placing)));
     }
 }

@@ -1,9 +1,6 @@
-using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.EventStore;
-using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ChipRegistry.Domain.Projections.Concentration;
 
@@ -51,44 +48,53 @@ public static class ConcentrationChanges
         ArgumentNullException.ThrowIfNull(stays);
         var command = new NpgsqlBatchCommand(
             $"""
-            with stays as (
+            {Sums(
+                $"""
                 select -1 as sign, valid_from, valid_to, {Combination}
                 from {batch.Table(ChipPlacementProjection.TableName)} where chip_id = any($1)
                 union all
-                select 1, * from unnest($2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                    $9::text[], $10::text[], $11::text[])
-            ), points as (
-                select sign as chips, (valid_from at time zone 'UTC')::date as day, {Combination} from stays
-                union all
-                select -sign, (valid_to at time zone 'UTC')::date, {Combination} from stays where valid_to is not null
-            ), grains as (
-                select 'd' as grain, day as period, chips, {Combination} from points
-                union all
-                select 'm', date_trunc('month', day)::date, chips, {Combination} from points
-                union all
-                select 'y', date_trunc('year', day)::date, chips, {Combination} from points
-            )
-            insert into {batch.Table(TableName)} as c (grain, period, {Combination}, chips)
-            select grain, period, {Combination}, sum(chips) from grains
-            group by grain, period, {Combination}
-            having sum(chips) <> 0
+                select 1, valid_from, valid_to, {Combination} from {PlacementRows.Unnest(2)}
+                """, batch)}
             on conflict (grain, period, {Combination}) do update set chips = c.chips + excluded.chips
             """);
-        var p = command.Parameters;
-        p.Add(Texts(chips));
-        p.Add(new NpgsqlParameter<Instant[]> { TypedValue = [.. stays.Select(r => r.From)] });
-        p.Add(new NpgsqlParameter<Instant?[]> { TypedValue = [.. stays.Select(r => r.To)] });
-        p.Add(Texts(stays.Select(r => ChipStateProjection.StageName(r.Status))));
-        p.Add(Texts(stays.Select(r => r.ModelId)));
-        p.Add(Texts(stays.Select(r => r.OwnerId)));
-        p.Add(Texts(stays.Select(r => r.CustodianId)));
-        p.Add(Texts(stays.Select(r => r.Country)));
-        p.Add(Texts(stays.Select(r => r.FacilityId)));
-        p.Add(Texts(stays.Select(r => r.ClusterId)));
-        p.Add(Texts(stays.Select(r => r.TenantId)));
+        command.Parameters.Add(TouchedStreams.Texts(chips));
+        PlacementRows.AddArrays(command.Parameters, stays);
         return command;
     }
 
-    private static NpgsqlParameter<string?[]> Texts(IEnumerable<string?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. values] };
+    /// <summary>
+    /// A one-pass rebuild's counts, derived from the stays it has written in one statement: every stay of the
+    /// (empty) table's projection counted once, which is what the batches' upserts add up to.
+    /// </summary>
+    public static NpgsqlBatchCommand FillFromStays(AsyncProjectionBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return new NpgsqlBatchCommand(Sums(
+            $"select 1 as sign, valid_from, valid_to, {Combination} from {batch.Table(ChipPlacementProjection.TableName)}", batch));
+    }
+
+    /// <summary>
+    /// The insert of the signed stays' changes: each stay adds <c>sign</c> at the day it starts and takes it away at
+    /// the day it ends, at the three grains, summed per key; sums of zero are no row.
+    /// </summary>
+    private static string Sums(string signedStays, AsyncProjectionBatch batch) =>
+        $"""
+        with stays as (
+            {signedStays}
+        ), points as (
+            select sign as chips, (valid_from at time zone 'UTC')::date as day, {Combination} from stays
+            union all
+            select -sign, (valid_to at time zone 'UTC')::date, {Combination} from stays where valid_to is not null
+        ), grains as (
+            select 'd' as grain, day as period, chips, {Combination} from points
+            union all
+            select 'm', date_trunc('month', day)::date, chips, {Combination} from points
+            union all
+            select 'y', date_trunc('year', day)::date, chips, {Combination} from points
+        )
+        insert into {batch.Table(TableName)} as c (grain, period, {Combination}, chips)
+        select grain, period, {Combination}, sum(chips) from grains
+        group by grain, period, {Combination}
+        having sum(chips) <> 0
+        """;
 }

@@ -13,11 +13,7 @@ public static class ShipmentFold
 {
     public static IReadOnlyList<ShipmentFact> Of(string chipId, IReadOnlyList<SequencedChipEvent> stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        var history = ChipHistory.Fold(chipId, stream.Select(e => e.Event));
-        var effective = stream
-            .Where(e => e.Event is not ChipEventVoided && !history.Voided.Contains(e.Event.EventId))
-            .OrderBy(e => e.Event.OccurredAt).ThenBy(e => e.SeqId);
+        var effective = PlacementFold.Effective(chipId, stream);
 
         var facts = new List<ShipmentFact>();
         var byEvent = new Dictionary<Guid, int>();

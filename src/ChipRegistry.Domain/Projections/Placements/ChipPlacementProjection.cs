@@ -1,10 +1,7 @@
 using ChipRegistry.Domain.Chips;
-using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Concentration;
 using ChipRegistry.EventStore;
-using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ChipRegistry.Domain.Projections.Placements;
 
@@ -15,7 +12,7 @@ namespace ChipRegistry.Domain.Projections.Placements;
 /// per batch. The range index answers "where was each chip at instant t" as one range query. The same batch, first,
 /// turns the difference between a chip's old and new stays into counts (<see cref="ConcentrationChanges"/>).
 /// </summary>
-public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsyncProjection
+public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsyncProjection, IRebuildsFromZero
 {
     public const string TableName = "chip_placements";
 
@@ -52,35 +49,30 @@ public sealed class ChipPlacementProjection(EventSerializer serializer) : IAsync
         write.BatchCommands.Add(ConcentrationChanges.Upsert(batch, chips, rows));
         write.BatchCommands.Add(ConcentrationChanges.Prune(batch));
         var delete = new NpgsqlBatchCommand($"delete from {batch.Table(TableName)} where chip_id = any($1)");
-        delete.Parameters.Add(Texts(chips));
+        delete.Parameters.Add(TouchedStreams.Texts(chips));
         write.BatchCommands.Add(delete);
         var insert = new NpgsqlBatchCommand(
-            $"""
-            insert into {batch.Table(TableName)} (chip_id, ordinal, valid_from, valid_to, status, model_id, owner_id, custodian_id,
-                country, facility_id, cluster_id, operator_id, tenant_id, assembly_id, started_by_seq_id)
-            select * from unnest($1::text[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
-            """);
-        var p = insert.Parameters;
-        p.Add(Texts(rows.Select(r => r.ChipId)));
-        p.Add(new NpgsqlParameter<int[]> { TypedValue = [.. rows.Select(r => r.Ordinal)] });
-        p.Add(new NpgsqlParameter<Instant[]> { TypedValue = [.. rows.Select(r => r.From)] });
-        p.Add(new NpgsqlParameter<Instant?[]> { TypedValue = [.. rows.Select(r => r.To)] });
-        p.Add(Texts(rows.Select(r => ChipStateProjection.StageName(r.Status))));
-        p.Add(Texts(rows.Select(r => r.ModelId)));
-        p.Add(Texts(rows.Select(r => r.OwnerId)));
-        p.Add(Texts(rows.Select(r => r.CustodianId)));
-        p.Add(Texts(rows.Select(r => r.Country)));
-        p.Add(Texts(rows.Select(r => r.FacilityId)));
-        p.Add(Texts(rows.Select(r => r.ClusterId)));
-        p.Add(Texts(rows.Select(r => r.OperatorId)));
-        p.Add(Texts(rows.Select(r => r.TenantId)));
-        p.Add(Texts(rows.Select(r => r.AssemblyId)));
-        p.Add(new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => r.StartedBySeqId)] });
+            $"insert into {batch.Table(TableName)} ({PlacementRows.Columns}) select * from {PlacementRows.Unnest(1)}");
+        PlacementRows.AddArrays(insert.Parameters, rows);
         write.BatchCommands.Add(insert);
         await write.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlParameter<string?[]> Texts(IEnumerable<string?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. values] };
+    /// <summary>
+    /// The one-pass rebuild: each chip stream read once (<see cref="ChipStreamScan"/>), folded, and its stays written
+    /// with COPY; then <c>concentration_changes</c> derived from the written stays in one statement.
+    /// </summary>
+    public async IAsyncEnumerable<long> FillFromZeroAsync(AsyncProjectionBatch batch,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await foreach (var chunk in ChipStreamScan.ReadAsync(batch, serializer, cancellationToken))
+        {
+            await PlacementRows.CopyAsync(batch, batch.Table(TableName), chunk.Streams.SelectMany(s => PlacementFold.Of(s.ChipId, s.Stream)), cancellationToken);
+            yield return chunk.EventsRead;
+        }
+        await using var derive = new NpgsqlBatch(batch.Connection, batch.Transaction);
+        derive.BatchCommands.Add(ConcentrationChanges.FillFromStays(batch));
+        await derive.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -14,12 +14,7 @@ public static class PlacementFold
 {
     public static IReadOnlyList<Placement> Of(string chipId, IReadOnlyList<SequencedChipEvent> stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        var history = ChipHistory.Fold(chipId, stream.Select(e => e.Event));
-        var effective = stream
-            .Where(e => e.Event is not ChipEventVoided && !history.Voided.Contains(e.Event.EventId))
-            .OrderBy(e => e.Event.OccurredAt).ThenBy(e => e.SeqId)
-            .ToList();
+        var effective = Effective(chipId, stream);
 
         var stays = new List<Placement>();
         var state = ChipState.Initial(chipId);
@@ -48,6 +43,22 @@ public static class PlacementFold
             }
         }
         return stays;
+    }
+
+    /// <summary>
+    /// The stream without its voided events (and those that rested on them, through the void's cascade), in
+    /// business-time order, sequence order among equal times. Only a void voids anything, so a stream without one
+    /// skips the history fold that follows the cascade.
+    /// </summary>
+    public static List<SequencedChipEvent> Effective(string chipId, IReadOnlyList<SequencedChipEvent> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var voided = stream.Any(e => e.Event is ChipEventVoided)
+            ? ChipHistory.Fold(chipId, stream.Select(e => e.Event)).Voided
+            : [];
+        return [.. stream
+            .Where(e => e.Event is not ChipEventVoided && !voided.Contains(e.Event.EventId))
+            .OrderBy(e => e.Event.OccurredAt).ThenBy(e => e.SeqId)];
     }
 
     private static IEnumerable<Instant?> TenancyCuts(ChipState state, Instant from, Instant? until)
