@@ -41,7 +41,7 @@ internal readonly record struct CpuClock(TimeSpan Client, TimeSpan Server)
         return new CpuClock(self.TotalProcessorTime, TimeSpan.FromSeconds(ticks / TicksPerSecond));
     }
 
-    /// <summary>utime + stime of a process (0 when it has gone); the fields after the parenthesised command name.</summary>
+    /// <summary>utime + stime of a process, from the fields after the parenthesised command name.</summary>
     private static long ProcessTicks(int pid)
     {
         string stat;
@@ -49,8 +49,9 @@ internal readonly record struct CpuClock(TimeSpan Client, TimeSpan Server)
         {
             stat = File.ReadAllText($"/proc/{pid}/stat");
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Gone since pg_stat_activity listed it, or not ours to read (a server elsewhere): not counted.
             return 0;
         }
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
