@@ -12,6 +12,14 @@ internal sealed record BenchSettings
 
     public bool WithMarten => Peer == "marten";
 
+    /// <summary>
+    /// "all" (default), or one part alone while working on it: "bulk" (the bulk legs), "single" (the single appends),
+    /// "commands" (the command legs), "daemon" (the daemon legs). The acceptance runs take all.
+    /// </summary>
+    public string Only { get; init; } = "all";
+
+    public bool Runs(string part) => Only == "all" || Only == part;
+
     /// <summary>pg_stat_statements on, each phase's costliest statements printed to stderr.</summary>
     public bool Statements { get; init; }
 

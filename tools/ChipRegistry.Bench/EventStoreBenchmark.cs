@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using ChipRegistry.LocalPostgres;
+using Marten;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -52,6 +54,7 @@ internal static class EventStoreBenchmark
         Print("seconds_per_leg", settings.Seconds.ToString(CultureInfo.InvariantCulture));
         Print("commit", settings.Commit);
         Print("peer", settings.Peer);
+        Print("only", settings.Only);
         Print("cores", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
         foreach (var setting in new[] { "server_version", "fsync", "synchronous_commit", "shared_buffers" })
         {
@@ -82,6 +85,23 @@ internal static class EventStoreBenchmark
         }
 
         Log("warming up");
+        if (settings.Runs("bulk"))
+        {
+            await BulkLegsAsync(settings, dataSource, store, serializer, marten);
+        }
+        if (settings.Runs("single") || settings.Runs("commands"))
+        {
+            await TimedLegsAsync(settings, dataSource, store, quiet, serializer, commands, marten, martenCommands);
+        }
+        if (settings.Runs("daemon"))
+        {
+            await DaemonBenchmark.RunAsync(settings, dataSource, martenDaemon);
+        }
+    }
+
+    private static async Task BulkLegsAsync(
+        BenchSettings settings, NpgsqlDataSource dataSource, PostgresEventStore store, EventSerializer serializer, DocumentStore? marten)
+    {
         var warmUp = Math.Min(settings.Events, 20_000);
         await BulkAppendAsync(store, -1, 0, warmUp);
         await RawCopyAsync(dataSource, serializer, -1, 0, warmUp);
@@ -122,7 +142,13 @@ internal static class EventStoreBenchmark
             Print("marten_bulk_copy_events_per_s", Rate(copy));
             Print("bulk_vs_marten", Ratio(bulkLeg, session.PerSecond >= copy.PerSecond ? session : copy));
         }
+        await PhaseAsync(settings, dataSource, "bulk (all sides)");
+    }
 
+    private static async Task TimedLegsAsync(
+        BenchSettings settings, NpgsqlDataSource dataSource, PostgresEventStore store, PostgresEventStore quiet, EventSerializer serializer,
+        ChipPipeline commands, DocumentStore? marten, DocumentStore? martenCommands)
+    {
         // Every timed path runs a few operations per writer first (JIT, prepared statements, Marten's first session).
         await WarmUpAsync((writer, i) => RawInsertAsync(dataSource, serializer, -1, writer, i));
         await WarmUpAsync((writer, i) => SingleAppendAsync(store, "w", writer, i));
@@ -133,10 +159,24 @@ internal static class EventStoreBenchmark
             await WarmUpAsync((writer, i) => MartenLegs.FetchForWritingAsync(martenCommands!, CommandLegs.ChipOf(writer, i), CommandLegs.At(i)));
         }
 
-        await PhaseAsync(settings, dataSource, "bulk (all sides)");
+        await PhaseAsync(settings, dataSource, null);
         // The timed legs take turns in rounds, so none of them alone meets the largest tables.
         var rounds = settings.Seconds >= 9 ? 3 : 1;
         var slice = settings.Leg / rounds;
+        if (settings.Runs("single"))
+        {
+            await SingleLegsAsync(settings, dataSource, store, quiet, serializer, marten, rounds, slice);
+        }
+        if (settings.Runs("commands"))
+        {
+            await CommandLegsAsync(settings, dataSource, commands, martenCommands, rounds, slice);
+        }
+    }
+
+    private static async Task SingleLegsAsync(
+        BenchSettings settings, NpgsqlDataSource dataSource, PostgresEventStore store, PostgresEventStore quiet, EventSerializer serializer,
+        DocumentStore? marten, int rounds, TimeSpan slice)
+    {
         var rawInsert = Measurement.None;
         var single = Measurement.None;
         var singleQuiet = Measurement.None;
@@ -144,12 +184,12 @@ internal static class EventStoreBenchmark
         for (var round = 0; round < rounds; round++)
         {
             Log($"round {round + 1}/{rounds}: single-row INSERT transactions, single appends, single appends without NOTIFY{(marten is null ? "" : ", Marten's quick appends")}; {BenchSettings.Writers} writers, {slice.TotalSeconds:F1} s each");
-            rawInsert += await TimeBoxAsync(slice, (writer, i) => RawInsertAsync(dataSource, serializer, round, writer, i));
-            single += await TimeBoxAsync(slice, (writer, i) => SingleAppendAsync(store, $"n{round}", writer, i));
-            singleQuiet += await TimeBoxAsync(slice, (writer, i) => SingleAppendAsync(quiet, $"q{round}", writer, i));
+            rawInsert += await TimeBoxAsync(dataSource, slice, (writer, i) => RawInsertAsync(dataSource, serializer, round, writer, i));
+            single += await TimeBoxAsync(dataSource, slice, (writer, i) => SingleAppendAsync(store, $"n{round}", writer, i));
+            singleQuiet += await TimeBoxAsync(dataSource, slice, (writer, i) => SingleAppendAsync(quiet, $"q{round}", writer, i));
             if (marten is not null)
             {
-                martenSingle += await TimeBoxAsync(slice, (writer, i) => MartenLegs.SingleAppendAsync(marten, $"m{round}", writer, i));
+                martenSingle += await TimeBoxAsync(dataSource, slice, (writer, i) => MartenLegs.SingleAppendAsync(marten, $"m{round}", writer, i));
             }
         }
         await PhaseAsync(settings, dataSource, "single (all sides)");
@@ -157,15 +197,21 @@ internal static class EventStoreBenchmark
         Print("raw_insert_per_s", Rate(rawInsert));
         Print("single_append_ratio", Ratio(single, rawInsert));
         Print("single_append_p99_ms", Milliseconds(single.P99Milliseconds));
+        PrintCpu("single_append", single);
         Print("raw_insert_p99_ms", Milliseconds(rawInsert.P99Milliseconds));
         Print("single_append_per_s_no_notify", Rate(singleQuiet));
         if (marten is not null)
         {
             Print("marten_single_append_per_s", Rate(martenSingle));
             Print("marten_single_append_p99_ms", Milliseconds(martenSingle.P99Milliseconds));
+            PrintCpu("marten_single_append", martenSingle);
             Print("single_vs_marten", Ratio(single, martenSingle));
         }
+    }
 
+    private static async Task CommandLegsAsync(
+        BenchSettings settings, NpgsqlDataSource dataSource, ChipPipeline commands, DocumentStore? martenCommands, int rounds, TimeSpan slice)
+    {
         // Commands: load, decide, append with the chip-state projection, against Marten's
         // FetchForWriting on an inline snapshot; the same chips, the same decision, in rounds.
         var command = Measurement.None;
@@ -175,10 +221,10 @@ internal static class EventStoreBenchmark
         {
             Log($"round {round + 1}/{rounds}: chip commands through the domain{(martenCommands is null ? "" : ", Marten's FetchForWriting")}; {BenchSettings.Writers} writers, {slice.TotalSeconds:F1} s each");
             var first = offset;
-            command += await TimeBoxAsync(slice, (writer, i) => CommandLegs.OurCommandLeg(commands, writer, first + i));
+            command += await TimeBoxAsync(dataSource, slice, (writer, i) => CommandLegs.OurCommandLeg(commands, writer, first + i));
             if (martenCommands is not null)
             {
-                fetchForWriting += await TimeBoxAsync(slice, (writer, i) =>
+                fetchForWriting += await TimeBoxAsync(dataSource, slice, (writer, i) =>
                     MartenLegs.FetchForWritingAsync(martenCommands, CommandLegs.ChipOf(writer, first + i), CommandLegs.At(first + i)));
             }
             offset += 1_000_000;
@@ -186,14 +232,14 @@ internal static class EventStoreBenchmark
         await PhaseAsync(settings, dataSource, "commands (both sides)");
         Print("command_per_s", Rate(command));
         Print("command_p99_ms", Milliseconds(command.P99Milliseconds));
+        PrintCpu("command", command);
         if (martenCommands is not null)
         {
             Print("marten_fetch_for_writing_per_s", Rate(fetchForWriting));
             Print("marten_fetch_for_writing_p99_ms", Milliseconds(fetchForWriting.P99Milliseconds));
+            PrintCpu("marten_fetch_for_writing", fetchForWriting);
             Print("command_vs_marten", Ratio(command, fetchForWriting));
         }
-
-        await DaemonBenchmark.RunAsync(settings, dataSource, martenDaemon);
     }
 
     /// <summary>With --statements: reports the phase just ended (if named) and resets the counters for the next.</summary>
@@ -301,9 +347,10 @@ internal static class EventStoreBenchmark
         })));
 
     /// <summary>Runs the operation from every writer in a loop until the leg's time is up.</summary>
-    private static async Task<Measurement> TimeBoxAsync(TimeSpan leg, Func<int, long, Task> operation)
+    private static async Task<Measurement> TimeBoxAsync(NpgsqlDataSource dataSource, TimeSpan leg, Func<int, long, Task> operation)
     {
         var latencies = new List<double>[BenchSettings.Writers];
+        var cpu = await CpuClock.ReadAsync(dataSource);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, BenchSettings.Writers).Select(writer => Task.Run(async () =>
         {
@@ -316,8 +363,9 @@ internal static class EventStoreBenchmark
             }
         })));
         var elapsed = clock.Elapsed;
+        cpu = await CpuClock.ReadAsync(dataSource) - cpu;
         var all = latencies.SelectMany(l => l).ToArray();
-        return new Measurement(all.Length, elapsed, all);
+        return new Measurement(all.Length, elapsed, all) { Cpu = cpu };
     }
 
     private static string Milliseconds(double ms) => ms.ToString("F2", CultureInfo.InvariantCulture);
@@ -330,12 +378,22 @@ internal static class EventStoreBenchmark
 
     private static void Log(string message) => Console.Error.WriteLine($"[bench] {message}");
 
+    /// <summary>Microseconds of CPU per operation on the client's and the server's side (see <see cref="CpuClock"/>).</summary>
+    private static void PrintCpu(string name, Measurement m)
+    {
+        Print($"{name}_client_cpu_us", (m.Cpu.Client.TotalMicroseconds / Math.Max(1, m.Operations)).ToString("F0", CultureInfo.InvariantCulture));
+        Print($"{name}_server_cpu_us", (m.Cpu.Server.TotalMicroseconds / Math.Max(1, m.Operations)).ToString("F0", CultureInfo.InvariantCulture));
+    }
+
     private sealed record Measurement(long Operations, TimeSpan Elapsed, double[] LatenciesMs)
     {
         public static Measurement None { get; } = new(0, TimeSpan.Zero, []);
 
+        /// <summary>CPU spent on both sides during the timed leg.</summary>
+        public CpuClock Cpu { get; init; }
+
         public static Measurement operator +(Measurement a, Measurement b) =>
-            new(a.Operations + b.Operations, a.Elapsed + b.Elapsed, [.. a.LatenciesMs, .. b.LatenciesMs]);
+            new(a.Operations + b.Operations, a.Elapsed + b.Elapsed, [.. a.LatenciesMs, .. b.LatenciesMs]) { Cpu = a.Cpu + b.Cpu };
 
         public double PerSecond => Operations / Elapsed.TotalSeconds;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ChipRegistry.Bench;
 
-// tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]
+// tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--only all|bulk|single|commands|daemon] [--statements] [--commit SHA]
 // tools/bench.sh api [--events N] [--samples N] [--warm-up N] [--commit SHA]
 // tools/bench.sh projections [--chips N] [--seed S] [--reuse] [--commit SHA]
 if (args.Length > 0 && args[0] == "api")
@@ -48,7 +48,7 @@ if (args.Length > 0 && args[0] == "projections")
 }
 if (args.Length == 0 || args[0] != "event-store")
 {
-    await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--statements] [--commit SHA]");
+    await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--only all|bulk|single|commands|daemon] [--statements] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench api [--events N] [--samples N] [--warm-up N] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench projections [--chips N] [--seed S] [--reuse] [--commit SHA]");
     return 2;
@@ -68,6 +68,9 @@ for (var i = 1; i < args.Length; i++)
         "--seconds" => settings with { Seconds = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) },
         "--commit" => settings with { Commit = value },
         "--peer" => value is "marten" or "none" ? settings with { Peer = value } : throw new ArgumentException("--peer takes marten or none"),
+        "--only" => value is "all" or "bulk" or "single" or "commands" or "daemon"
+            ? settings with { Only = value }
+            : throw new ArgumentException("--only takes all, bulk, single, commands or daemon"),
         _ => throw new ArgumentException($"unknown option {args[i]}"),
     };
     i++;

@@ -26,7 +26,12 @@ internal static class Statements
         await using (var connection = new NpgsqlConnection(cluster.ConnectionString()))
         {
             await connection.OpenAsync();
-            foreach (var sql in new[] { "create extension pg_stat_statements", "alter system set pg_stat_statements.track = 'all'", "select pg_reload_conf()" })
+            // Planning tracked too: a prepared statement that keeps getting custom plans is planned on every call.
+            foreach (var sql in new[]
+                     {
+                         "create extension pg_stat_statements", "alter system set pg_stat_statements.track = 'all'",
+                         "alter system set pg_stat_statements.track_planning = on", "select pg_reload_conf()",
+                     })
             {
                 await using var command = new NpgsqlCommand(sql, connection);
                 await command.ExecuteNonQueryAsync();
@@ -46,7 +51,7 @@ internal static class Statements
         await using var command = dataSource.CreateCommand(
             """
             select calls, total_exec_time, total_exec_time / greatest(calls, 1), rows, shared_blks_hit + shared_blks_read,
-                   regexp_replace(query, '\s+', ' ', 'g')
+                   regexp_replace(query, '\s+', ' ', 'g'), plans, total_plan_time / greatest(plans, 1)
             from pg_stat_statements
             where query not like '%pg_stat_statements%'
             order by total_exec_time desc
@@ -54,12 +59,12 @@ internal static class Statements
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = top });
         await using var reader = await command.ExecuteReaderAsync();
-        Console.Error.WriteLine($"[statements] {phase}: calls, total ms, mean ms, rows, blocks, statement");
+        Console.Error.WriteLine($"[statements] {phase}: calls, total ms, mean ms, rows, blocks, plans, mean plan ms, statement");
         while (await reader.ReadAsync())
         {
             var query = reader.GetString(5);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[statements] {phase}: {reader.GetInt64(0)}, {reader.GetDouble(1):F0}, {reader.GetDouble(2):F3}, {reader.GetInt64(3)}, {reader.GetInt64(4)}, {query[..Math.Min(query.Length, 220)]}"));
+                $"[statements] {phase}: {reader.GetInt64(0)}, {reader.GetDouble(1):F0}, {reader.GetDouble(2):F3}, {reader.GetInt64(3)}, {reader.GetInt64(4)}, {reader.GetInt64(6)}, {reader.GetDouble(7):F3}, {query[..Math.Min(query.Length, 220)]}"));
         }
     }
 }

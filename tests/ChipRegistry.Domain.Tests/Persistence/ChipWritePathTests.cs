@@ -248,6 +248,52 @@ public sealed class ChipWritePathTests(RegistryStoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task every_statement_of_a_chip_command_settles_on_a_generic_plan_instead_of_being_planned_on_every_call()
+    {
+        var registry = await fixture.StartAsync();
+        // A lot the size of the benchmark's command leg, with statistics: on a few rows any plan costs the same, and
+        // PostgreSQL takes the generic one whatever the statement.
+        var lotId = $"lot-plan-{Guid.NewGuid():N}"[..17];
+        var chips = Enumerable.Range(1, 2_000).Select(i => $"nvidia:{lotId}-{i:D4}").ToArray();
+        (await registry.Commands.RegisterLotAsync(
+            new RegisterChipLot(ChipWorld.Id(), lotId, CatalogSeed.H100Sxm.ModelId, "TW", ChipWorld.Mfr, ChipWorld.Next()), chips, cancellationToken: Cancel)).EnsureAccepted();
+        await using (var analyze = registry.DataSource.CreateCommand($"analyze {registry.Table("chip_state")}; analyze {registry.Table("chip_parties")}"))
+        {
+            await analyze.ExecuteNonQueryAsync(Cancel);
+        }
+        var chipId = chips[0];
+        // Prepared statements, as a deployment with auto-prepare has them, on one connection so its plan counts can be read.
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(registry.DataSource.ConnectionString)
+        {
+            MaxPoolSize = 1,
+            MaxAutoPrepare = 16,
+            AutoPrepareMinUsages = 1,
+        }.ConnectionString);
+        builder.UseNodaTime();
+        await using var prepared = builder.Build();
+        var store = PostgresEventStore.Create(prepared, DomainStore.Options(registry.Store.Schema.Value));
+        var pipeline = new ChipPipeline(new CommandPipeline(new RegistryReads(store, prepared)));
+
+        const int commands = 12;
+        for (var n = 0; n < commands; n++)
+        {
+            (await pipeline.RunAsync(chipId, ChipWorld.Mfr, new ChipWriteRules(),
+                _ => Task.FromResult<IChipCommand>(new ReportChipObservation(ChipWorld.Id(), chipId, "sighting", null, null, "in its rack", ChipWorld.Mfr, ChipWorld.Next())),
+                null, Cancel)).EnsureAccepted();
+        }
+
+        // PostgreSQL tries five custom plans, then keeps the generic one unless the custom ones are cheaper: a statement
+        // that gets a custom plan on every call is planned on every call, which cost more than the chip's load itself.
+        await using var plans = prepared.CreateCommand("select statement, generic_plans, custom_plans from pg_prepared_statements where from_sql = false");
+        await using var reader = await plans.ExecuteReaderAsync(Cancel);
+        var counted = new List<(string Statement, long Generic, long Custom)>();
+        while (await reader.ReadAsync(Cancel)) counted.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        var load = Assert.Single(counted, c => c.Statement.Contains("chip_parties", StringComparison.Ordinal) && c.Statement.TrimStart().StartsWith("select", StringComparison.Ordinal));
+        Assert.Equal(commands, load.Generic + load.Custom);
+        Assert.All(counted.Where(c => c.Generic + c.Custom >= commands), c => Assert.True(c.Custom <= 5, $"planned {c.Custom} times of {c.Generic + c.Custom}: {c.Statement}"));
+    }
+
+    [Fact]
     public async Task party_periods_follow_every_change_of_party_in_the_appends_transaction()
     {
         var registry = await fixture.StartAsync();
