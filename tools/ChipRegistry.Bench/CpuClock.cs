@@ -6,8 +6,10 @@ namespace ChipRegistry.Bench;
 
 /// <summary>
 /// CPU time spent by the benchmark's own process (the client: the pipeline, serialization, Npgsql) and by the
-/// cluster's processes (every backend and background process <c>pg_stat_activity</c> lists, from /proc), read
-/// around a timed leg. Per operation these say what a path costs on each side: on a shared machine they move far
+/// cluster's processes (every backend and background process <c>pg_stat_activity</c> lists, and the postmaster with
+/// the time of its children that have exited, from /proc), read around a timed leg. The exited children's time
+/// matters: a connection the pool closes during a leg takes its CPU out of the listed processes, and without the
+/// postmaster's cutime/cstime the server side could even come out negative. Per operation these say what a path costs on each side: on a shared machine they move far
 /// less with the other load than the operations per second do.
 /// </summary>
 internal readonly record struct CpuClock(TimeSpan Client, TimeSpan Server)
@@ -33,16 +35,35 @@ internal readonly record struct CpuClock(TimeSpan Client, TimeSpan Server)
             }
         }
         var ticks = 0L;
+        int? postmaster = null;
         foreach (var pid in pids)
         {
-            ticks += ProcessTicks(pid);
+            if (ReadStat(pid) is { } fields)
+            {
+                ticks += Ticks(fields, OwnUser, OwnSystem);
+                // fields[1] is the parent: every backend and background process is the postmaster's child.
+                postmaster ??= int.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+        }
+        if (postmaster is { } parent && ReadStat(parent) is { } own)
+        {
+            ticks += Ticks(own, OwnUser, OwnSystem) + Ticks(own, ExitedChildrenUser, ExitedChildrenSystem);
         }
         using var self = Process.GetCurrentProcess();
         return new CpuClock(self.TotalProcessorTime, TimeSpan.FromSeconds(ticks / TicksPerSecond));
     }
 
-    /// <summary>utime + stime of a process, from the fields after the parenthesised command name.</summary>
-    private static long ProcessTicks(int pid)
+    // Indexes into the fields after the parenthesised command name: fields[0] is the state (field 3 of stat), so
+    // utime, stime, cutime and cstime (fields 14 to 17) are 11 to 14.
+    private const int OwnUser = 11;
+    private const int OwnSystem = 12;
+    private const int ExitedChildrenUser = 13;
+    private const int ExitedChildrenSystem = 14;
+
+    private static long Ticks(string[] fields, int user, int system) =>
+        long.Parse(fields[user], CultureInfo.InvariantCulture) + long.Parse(fields[system], CultureInfo.InvariantCulture);
+
+    private static string[]? ReadStat(int pid)
     {
         string stat;
         try
@@ -51,11 +72,10 @@ internal readonly record struct CpuClock(TimeSpan Client, TimeSpan Server)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Gone since pg_stat_activity listed it, or not ours to read (a server elsewhere): not counted.
-            return 0;
+            // Gone since pg_stat_activity listed it (its time is now in the postmaster's cutime), or not ours to read
+            // (a server elsewhere): not counted.
+            return null;
         }
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // fields[0] is the state (field 3 of stat); utime and stime are fields 14 and 15.
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 }
