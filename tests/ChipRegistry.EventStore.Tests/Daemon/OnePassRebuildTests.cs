@@ -21,20 +21,12 @@ public sealed class OnePassRebuildTests(StoreFixture fixture) : IClassFixture<St
         {
             await AppendAsync(store, "before", 300);
             await CatchUpAsync(daemon);
-            var appended = 0;
-            var appending = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    await store.AppendAsync(new StreamAppend($"during-{appended % 9}", ExpectedVersion.Any, TestEvents.Moved($"d{appended}")), TestEvents.By(), CancellationToken.None);
-                    appended++;
-                }
-            }, CancellationToken.None);
+            var appending = BackgroundAppends.Start(store, stop.Token);
 
             var result = await daemon.RebuildAsync("rebuilt", Cancel);
-            await EventuallyAsync(() => Task.FromResult(appended > result.Checkpoint - 300 + 20), "appends continue after the swap");
+            await EventuallyAsync(() => Task.FromResult(appending.Count > result.Checkpoint - 300 + 20), "appends continue after the swap");
             await stop.CancelAsync();
-            await appending;
+            await appending.Completion;
 
             Assert.Equal(1, onePass.Passes);
             Assert.Equal(["shadows", "one_pass", "indexes", "batches", "swap"], result.Phases.Select(p => p.Name));

@@ -59,15 +59,7 @@ public sealed class RebuildTests(StoreFixture fixture) : IClassFixture<StoreFixt
             await AppendAsync(store, "before", 300);
             await CatchUpAsync(daemon);
 
-            var appended = 0;
-            var appending = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    await store.AppendAsync(new StreamAppend($"during-{appended % 9}", ExpectedVersion.Any, TestEvents.Moved($"d{appended}")), TestEvents.By(), CancellationToken.None);
-                    appended++;
-                }
-            }, CancellationToken.None);
+            var appending = BackgroundAppends.Start(store, stop.Token);
             var counts = new List<long>();
             var reading = Task.Run(async () =>
             {
@@ -78,9 +70,9 @@ public sealed class RebuildTests(StoreFixture fixture) : IClassFixture<StoreFixt
             }, CancellationToken.None);
 
             var result = await daemon.RebuildAsync("rebuilt", Cancel);
-            await EventuallyAsync(() => Task.FromResult(appended > result.Checkpoint - 300 + 20), "appends continue after the swap");
+            await EventuallyAsync(() => Task.FromResult(appending.Count > result.Checkpoint - 300 + 20), "appends continue after the swap");
             await stop.CancelAsync();
-            await Task.WhenAll(appending, reading);
+            await Task.WhenAll(appending.Completion, reading);
 
             Assert.True(result.Applied > 300, $"the rebuild applied {result.Applied} events, none appended during it");
             Assert.True(counts.Count > 10, "the reader barely ran");
