@@ -8,6 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 results=${CHIPREGISTRY_TEST_RESULTS:-"$PWD/TestResults"}
+# The browser tests save their screenshots beside the TRX files.
+export CHIPREGISTRY_TEST_RESULTS="$results"
+# The dashboard's static files are built before the API that serves them; its tests need Debian's chromium.
+tools/dashboard.sh build
+tools/dashboard.sh chromium
 dotnet build ChipRegistry.sln -c Debug -nologo -v minimal -clp:ErrorsOnly
 
 chipreg() { dotnet tools/ChipRegistry.Cli/bin/Debug/net10.0/chipreg.dll "$@"; }

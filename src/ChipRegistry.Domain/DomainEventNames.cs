@@ -73,6 +73,10 @@ public static class DomainEventNames
         [typeof(DetectionThresholdChanged)] = "detection_threshold_changed",
         [typeof(Detection.Landmarks.LandmarkRegistered)] = "landmark_registered",
         [typeof(FlagReviewed)] = "flag_reviewed",
+
+        // GS1: company prefixes and GTINs (EPCIS import)
+        [typeof(Gs1.Gs1PrefixGranted)] = "gs1_prefix_granted",
+        [typeof(Gs1.GtinMapped)] = "gtin_mapped",
     };
 
     private static readonly Dictionary<string, Type> ByName = ByType.ToDictionary(p => p.Value, p => p.Key);

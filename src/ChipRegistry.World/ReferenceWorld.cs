@@ -1,7 +1,7 @@
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Facilities;
 using ChipRegistry.Domain.Organisations;
-using ChipRegistry.Domain.Persistence;
+using ChipRegistry.World.Sinks;
 using ChipRegistry.World.Cast;
 using NodaTime;
 
@@ -20,55 +20,54 @@ internal static class ReferenceWorld
         [new ThroughputFigure("BF16/FP16", 96m, 16, Estimated: true), new ThroughputFigure("INT8", 256m, 8, Estimated: true)],
         null, Figure.Est(614m), Figure.Est(200m), true, Figure.Est(250m), "MLU-Link");
 
-    public static async Task AppendAsync(CommandPipeline commands, WorldOrganisations organisations, WorldFacilities facilities, WorldReport report, CancellationToken cancellationToken)
+    public static async Task AppendAsync(IWorldSink commands, WorldOrganisations organisations, WorldFacilities facilities, WorldReport report, CancellationToken cancellationToken)
     {
         var registry = BuiltInOrganisations.RegistryAdmin;
-        var acts = new List<(Instant At, string What, Func<Task<CommandResult>> Run)>();
+        var acts = new List<(Instant At, string What, Func<Task<WorldOutcome>> Run)>();
         foreach (var o in organisations.All)
         {
             var at = Max(WorldSettings.Start, o.FoundedOn.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant());
-            acts.Add((at, $"registering {o.Id}", () => commands.HandleAsync(new RegisterOrganisation(o.Id, o.Name, o.Kind, o.Country, o.FoundedOn, registry, at), cancellationToken: cancellationToken)));
+            acts.Add((at, $"registering {o.Id}", () => commands.SendAsync(new RegisterOrganisation(o.Id, o.Name, o.Kind, o.Country, o.FoundedOn, registry, at), cancellationToken)));
         }
         foreach (var link in WorldOrganisations.ParentLinks)
         {
             var at = Max(WorldSettings.Start, link.RecordedOn.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant()).Plus(Duration.FromHours(1));
-            acts.Add((at, $"the parent of {link.OrganisationId}", () => commands.HandleAsync(
-                new ChangeOrganisationParent(link.OrganisationId, link.ParentId, link.EffectiveFrom, registry, at), cancellationToken: cancellationToken)));
+            acts.Add((at, $"the parent of {link.OrganisationId}", () => commands.SendAsync(
+                new ChangeOrganisationParent(link.OrganisationId, link.ParentId, link.EffectiveFrom, registry, at), cancellationToken)));
         }
         var catalogAt = WorldSettings.Start.Plus(Duration.FromHours(2));
         acts.Add((catalogAt, "the catalog", async () =>
         {
-            var seeded = await commands.SeedCatalogAsync(vendor => vendor.ToLowerInvariant(), registry, catalogAt, cancellationToken);
-            foreach (var _ in seeded) report.Count("accelerator_model_registered", 1);
-            return new CommandResult(null, [], null);
+            report.Record(await commands.SeedCatalogAsync(registry, catalogAt, cancellationToken), "the catalog");
+            return WorldOutcome.Nothing;
         }));
-        acts.Add((catalogAt, "cambricon's model", () => commands.HandleAsync(
-            new RegisterAcceleratorModel(CambriconMlu370, organisations[WorldOrganisations.Cambricon].Actor, catalogAt), cancellationToken: cancellationToken)));
+        acts.Add((catalogAt, "cambricon's model", () => commands.SendAsync(
+            new RegisterAcceleratorModel(CambriconMlu370, organisations[WorldOrganisations.Cambricon].Actor, catalogAt), cancellationToken)));
         var revisedAt = Instant.FromUtc(2024, 6, 3, 9, 0);
-        acts.Add((revisedAt, "amd's revision of the MI300X", () => commands.HandleAsync(new ReviseAcceleratorSpec(
+        acts.Add((revisedAt, "amd's revision of the MI300X", () => commands.SendAsync(new ReviseAcceleratorSpec(
             CatalogSeed.Mi300X.ModelId, CatalogSeed.Mi300X with { LogicDieAreaMm2 = new Figure(1017m) }, "logic die area published",
-            organisations[WorldOrganisations.Amd].Actor, revisedAt), cancellationToken: cancellationToken)));
+            organisations[WorldOrganisations.Amd].Actor, revisedAt), cancellationToken)));
         var foundAt = Instant.FromUtc(2024, 10, 1, 9, 0);
-        acts.Add((foundAt, "the agency's finding on the Ascend 910B", () => commands.HandleAsync(new RecordSpecFinding(
+        acts.Add((foundAt, "the agency's finding on the Ascend 910B", () => commands.SendAsync(new RecordSpecFinding(
             CatalogSeed.Ascend910B.ModelId, CatalogSeed.Ascend910B with { Throughput = [new ThroughputFigure("BF16/FP16", 376m, 16, Estimated: true)] },
-            "teardown measurement of dense BF16 throughput", organisations[WorldOrganisations.Agency].Actor, foundAt), cancellationToken: cancellationToken)));
+            "teardown measurement of dense BF16 throughput", organisations[WorldOrganisations.Agency].Actor, foundAt), cancellationToken)));
         foreach (var f in facilities.All)
         {
             var actor = organisations[f.OperatorId].Actor;
             var at = Max(f.OpenedAt, Max(WorldSettings.Start, organisations[f.OperatorId].FoundedOn.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant())).Plus(Duration.FromHours(3));
-            acts.Add((at, $"registering {f.Id}", () => commands.HandleAsync(
-                new RegisterFacility(f.Id, f.Name, f.Country, f.Latitude, f.Longitude, f.DeclaredPowerMw, actor, at), cancellationToken: cancellationToken)));
+            acts.Add((at, $"registering {f.Id}", () => commands.SendAsync(
+                new RegisterFacility(f.Id, f.Name, f.Country, f.Latitude, f.Longitude, f.DeclaredPowerMw, actor, at), cancellationToken)));
             foreach (var (cluster, n) in f.Clusters.Select((c, n) => (c, n)))
             {
                 var clusterAt = at.Plus(Duration.FromMinutes(10 * (n + 1)));
-                acts.Add((clusterAt, $"registering {cluster}", () => commands.HandleAsync(
-                    new RegisterCluster(f.Id, cluster, $"Cluster {n + 1}", actor, clusterAt), cancellationToken: cancellationToken)));
+                acts.Add((clusterAt, $"registering {cluster}", () => commands.SendAsync(
+                    new RegisterCluster(f.Id, cluster, $"Cluster {n + 1}", actor, clusterAt), cancellationToken)));
             }
         }
         foreach (var p in WorldFacilities.PowerDeclarations)
         {
             var actor = organisations[facilities.ById[p.FacilityId].OperatorId].Actor;
-            acts.Add((p.At, $"the power of {p.FacilityId}", () => commands.HandleAsync(new DeclareFacilityPower(p.FacilityId, p.DeclaredPowerMw, actor, p.At), cancellationToken: cancellationToken)));
+            acts.Add((p.At, $"the power of {p.FacilityId}", () => commands.SendAsync(new DeclareFacilityPower(p.FacilityId, p.DeclaredPowerMw, actor, p.At), cancellationToken)));
         }
         // A stable sort: acts at one instant keep the order above (an organisation before its parent link).
         foreach (var act in acts.OrderBy(a => a.At))

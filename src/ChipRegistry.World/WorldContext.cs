@@ -1,6 +1,6 @@
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Organisations;
-using ChipRegistry.Domain.Persistence;
+using ChipRegistry.World.Sinks;
 using ChipRegistry.World.Cast;
 
 namespace ChipRegistry.World;
@@ -10,6 +10,10 @@ namespace ChipRegistry.World;
 /// directory (parent chains for the licence questions) and the catalog (the spec in force on a date), as the API reads them.
 /// </summary>
 internal sealed record WorldContext(
-    WorldSettings Settings, CommandPipeline Commands, WorldOrganisations Organisations, WorldFacilities Facilities,
+    WorldSettings Settings, IWorldSink Commands, WorldOrganisations Organisations, WorldFacilities Facilities,
     OrganisationDirectory Directory, IReadOnlyDictionary<string, AcceleratorModel> Models,
-    IReadOnlyDictionary<string, Domain.Facilities.Facility> Sites, WorldReport Report);
+    IReadOnlyDictionary<string, Domain.Facilities.Facility> Sites, WorldReport Report)
+{
+    /// <summary>The latest instant the world moved the sink's clock to (null before the first lot).</summary>
+    public NodaTime.Instant? LastTick { get; set; }
+}

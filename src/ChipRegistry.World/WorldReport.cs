@@ -1,6 +1,6 @@
 using ChipRegistry.Domain;
 using ChipRegistry.Domain.Common;
-using ChipRegistry.Domain.Persistence;
+using ChipRegistry.World.Sinks;
 
 namespace ChipRegistry.World;
 
@@ -21,7 +21,13 @@ public sealed class WorldReport
 
     public int Lots { get; internal set; }
 
+    /// <summary>Chips the anomaly injectors made for their scenarios, beside the world's <see cref="Chips"/>.</summary>
+    public int InjectedChips { get; internal set; }
+
     public int Refusals { get; private set; }
+
+    /// <summary>What the built detection rules should flag in this world, counted from its acts and ticks.</summary>
+    public Anomalies.WorldAnomalies Anomalies { get; } = new();
 
     internal void Count(string type, long count)
     {
@@ -30,19 +36,18 @@ public sealed class WorldReport
     }
 
     /// <summary>Counts what an accepted command appended; a refusal is counted and thrown.</summary>
-    internal void Record(CommandResult result, string what)
+    internal void Record(WorldOutcome result, string what)
     {
         if (!result.IsAccepted)
         {
             Refusals++;
             throw new WorldRefusedException(what, result.Error!);
         }
-        if (result.Bulk is { } bulk)
+        if (result.BulkFabrications > 0)
         {
-            Count(DomainEventNames.ByType[typeof(Domain.Chips.ChipFabricated)], bulk.EventCount);
-            return;
+            Count(DomainEventNames.ByType[typeof(Domain.Chips.ChipFabricated)], result.BulkFabrications);
         }
-        foreach (var e in result.Events) Count(DomainEventNames.ByType[e.GetType()], 1);
+        foreach (var type in result.EventTypes) Count(type, 1);
     }
 }
 

@@ -14,6 +14,21 @@ public sealed record WorldSettings(int Seed, int Chips)
     public static Instant End { get; } = Instant.FromUtc(2026, 7, 1, 0, 0);
 
     /// <summary>
+    /// The first instant after this world's timeline: <see cref="End"/> unless set (<c>chipreg seed --until</c> ends
+    /// it on the day it seeds). No act of the world is dated at or after it.
+    /// </summary>
+    public Instant Until { get; init; } = End;
+
+    /// <summary>
+    /// Whether the world injects its anomalies and near misses (<c>Anomalies/</c>: one scenario per built rule, of its
+    /// own organisations and chips). On by default, for the demo and the tests' worlds.
+    /// </summary>
+    public bool Anomalies { get; init; } = true;
+
+    /// <summary>The world's last clock tick, where the sink has a clock: the last whole second before <see cref="Until"/>.</summary>
+    public Instant FinalTick => Instant.FromUnixTimeSeconds(Until.Minus(Duration.FromSeconds(1)).ToUnixTimeSeconds());
+
+    /// <summary>
     /// Chips per lot: a hundredth of the world, between 10 and 500. Capped so the memory a lot needs does not grow with
     /// the world (a lot is the most the generator holds at once).
     /// </summary>

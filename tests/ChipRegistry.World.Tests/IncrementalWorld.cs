@@ -3,6 +3,7 @@ using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections;
 using ChipRegistry.EventStore;
+using ChipRegistry.World.Sinks;
 using Npgsql;
 
 namespace ChipRegistry.World.Tests;
@@ -21,7 +22,8 @@ public sealed class IncrementalWorld(PostgresEventStore store, ProjectionDaemon 
 
     public NpgsqlDataSource DataSource => dataSource;
 
-    public static async Task<IncrementalWorld> GenerateAsync(NpgsqlDataSource dataSource, WorldSettings settings, CancellationToken cancellationToken)
+    /// <param name="ticks">whether the world moves the store's detection clock as its time goes on (the deadline rules judge only at ticks)</param>
+    public static async Task<IncrementalWorld> GenerateAsync(NpgsqlDataSource dataSource, WorldSettings settings, CancellationToken cancellationToken, bool ticks = false)
     {
         var schema = $"world_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";
         var store = await PostgresEventStore.StartAsync(dataSource, DomainStore.Options(schema), cancellationToken);
@@ -29,7 +31,8 @@ public sealed class IncrementalWorld(PostgresEventStore store, ProjectionDaemon 
         await daemon.StartAsync(cancellationToken);
         try
         {
-            var report = await WorldGenerator.GenerateAsync(new CommandPipeline(new RegistryReads(store, dataSource)), settings, cancellationToken: cancellationToken);
+            var report = await WorldGenerator.GenerateAsync(
+                new PipelineSink(new CommandPipeline(new RegistryReads(store, dataSource)), ticks), settings, cancellationToken: cancellationToken);
             await daemon.WaitForCatchUpAsync(cancellationToken);
             return new IncrementalWorld(store, daemon, report, dataSource);
         }

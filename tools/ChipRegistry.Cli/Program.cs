@@ -1,8 +1,20 @@
 using System.CommandLine;
 using ChipRegistry.Cli.Database;
+using ChipRegistry.Cli.Export;
+using ChipRegistry.Cli.Import;
 using ChipRegistry.Cli.Keys;
+using ChipRegistry.Cli.Seed;
+using ChipRegistry.Cli.Rebuild;
+using ChipRegistry.Cli.Flags;
+using ChipRegistry.Cli.Bench;
 
 var root = new RootCommand("chipreg: the ChipRegistry command line (local database and operations).");
 root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(KeyCommands.Create());
+root.Subcommands.Add(ChipRegistry.Cli.Import.ImportCommands.Create());
+root.Subcommands.Add(SeedCommand.Create());
+root.Subcommands.Add(RebuildCommand.Create());
+root.Subcommands.Add(FlagCommands.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ExportCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,5 +1,6 @@
 using ChipRegistry.Api.Keys;
 using ChipRegistry.Domain.Detection.Flags;
+using ChipRegistry.Domain.Detection.LicenceCheckFailed;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
@@ -20,6 +21,7 @@ public static class FlagEndpoints
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(services => new FlagReads(services.GetRequiredService<IEventStore>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             new EventSerializer(DomainStore.EventTypes())));
+        builder.Services.AddSingleton(services => new LicenceCheckFailureReads(services.GetRequiredService<IEventStore>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ReaderPolicy, policy => policy.RequireRole(Callers.Callers.RoleOf(OrganisationKind.Agency), ApiKeys.AdminRole))
             .AddPolicy(ReviewerPolicy, policy => policy.RequireRole(Callers.Callers.RoleOf(OrganisationKind.Agency)));
@@ -32,6 +34,7 @@ public static class FlagEndpoints
         group.MapListFlags();
         group.MapGetFlag();
         group.MapReviewFlag();
+        group.MapListLicenceCheckFailures();
         return endpoints;
     }
 }

@@ -51,13 +51,14 @@ public static class EventStoreHosting
         return new EventStoreOptions(domain.EventTypes)
         {
             Schema = schema,
-            InlineProjections = [.. domain.InlineProjections, new ApiKeyProjection(), new AttestationProjection()],
+            InlineProjections = [.. domain.InlineProjections, new ApiKeyProjection(), new AttestationProjection(), new Webhooks.WebhookEscalations()],
             AdditionalMigrations =
             [
                 .. domain.AdditionalMigrations,
                 .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Keys.Migrations.", "api_keys"),
                 .. EmbeddedMigrations.Load(typeof(ApiKeyProjection).Assembly, "ChipRegistry.Api.Chips.Reads.Migrations.", Chips.Reads.ChipReadLog.MigrationModule),
                 .. EmbeddedMigrations.Load(typeof(AttestationProjection).Assembly, "ChipRegistry.Api.Attestations.Migrations.", "attestations"),
+                .. EmbeddedMigrations.Load(typeof(AttestationProjection).Assembly, "ChipRegistry.Api.Epcis.Migrations.", Epcis.EpcisImportedEvents.MigrationModule),
             ],
         };
     }

@@ -22,6 +22,8 @@ public static class DomainErrorKinds
         FacilityErrors.ErrorKinds, LicenceErrors.ErrorKinds, OrganisationErrors.ErrorKinds, Identifiers.ErrorKinds, Serials.ErrorKinds,
         FreeText.ErrorKinds, CountryErrors.ErrorKinds, Detection.Clock.ClockErrors.ErrorKinds, Detection.Thresholds.ThresholdErrors.ErrorKinds,
         Detection.Landmarks.LandmarkErrors.ErrorKinds, FlagReviewErrors.ErrorKinds,
+        Gs1.Gs1Errors.ErrorKinds, Gs1.EpcisErrors.ErrorKinds,
+        Webhooks.WebhookErrors.ErrorKinds,
     ];
 
     /// <summary>Every declared code and its kind.</summary>

@@ -5,6 +5,8 @@ namespace ChipRegistry.Domain.Persistence;
 /// snake_case stage (<c>in_stock</c>); <see cref="Flagged"/> true finds chips held, declared illegitimate or with
 /// conflicting observations. <see cref="PartyId"/> keeps only chips that organisation is a party to now (owner,
 /// custodian, buyer named in the open offer, consignee of the open shipment, operator of the installing facility).
+/// <see cref="LicenceCheck"/> keeps chips with a shipment, not voided, whose stored licence check failed with that
+/// result (<c>missing</c>, ...), as rule 16's projection has reached.
 /// Results come in chip id order, a page at a time after <see cref="AfterChipId"/>.
 /// </summary>
 public sealed record ChipSearch
@@ -19,6 +21,7 @@ public sealed record ChipSearch
     public string? Country { get; init; }
     public string? LotId { get; init; }
     public bool? Flagged { get; init; }
+    public string? LicenceCheck { get; init; }
     public string? PartyId { get; init; }
     public string? AfterChipId { get; init; }
     public int Limit { get; init; } = 100;

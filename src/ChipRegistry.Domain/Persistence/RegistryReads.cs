@@ -262,6 +262,11 @@ public sealed class RegistryReads
         {
             conditions.Add($"chip_id in (select p.chip_id from {store.Schema.Quoted}.chip_parties p where p.organisation_id = {Parameter(party)} and p.to_version is null)");
         }
+        if (search.LicenceCheck is { } result)
+        {
+            // Rule 16's daemon table keeps every chip shipped with a failed check; a voided shipment no longer counts.
+            conditions.Add($"chip_id in (select f.chip_id from {store.Schema.Quoted}.{Detection.LicenceCheckFailed.LicenceCheckFailedProjection.ShipmentsTable} f where f.result = {Parameter(result)} and not f.voided)");
+        }
         if (search.AfterChipId is not null)
         {
             conditions.Add($"chip_id > {Parameter(search.AfterChipId)}");

@@ -21,6 +21,8 @@ public static class StreamKeys
     public const string ThresholdType = "threshold";
     public const string LandmarkType = "landmark";
     public const string FlagType = "flag";
+    public const string Gs1PrefixType = "gs1_prefix";
+    public const string GtinType = "gtin";
 
     /// <summary>Observations of a serial no manufacturer has registered (yet): kept apart from the chip's own stream.</summary>
     public const string UnregisteredSightingsType = "unregistered_sightings";
@@ -53,6 +55,10 @@ public static class StreamKeys
     public static string Landmark(string landmarkId) => Key(LandmarkType, landmarkId);
     /// <summary>A detection flag's reviews: kept apart from every rule's tables, so they outlive a rule's rebuild.</summary>
     public static string Flag(string flagId) => Key(FlagType, flagId);
+
+    public static string Gs1Prefix(string companyPrefix) => Key(Gs1PrefixType, companyPrefix);
+
+    public static string Gtin(string gtin) => Key(GtinType, gtin);
 
     public static string UnregisteredSightings(string chipId) => Key(UnregisteredSightingsType, chipId);
 

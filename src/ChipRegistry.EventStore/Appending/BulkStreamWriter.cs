@@ -4,14 +4,19 @@ using NpgsqlTypes;
 namespace ChipRegistry.EventStore;
 
 /// <summary>
-/// Creates many new streams in one transaction. COPY cannot resolve conflicts, so the events go
-/// by binary COPY into a temporary staging table, then one set-based insert creates the streams
-/// and detects those that already existed; only when there are none are the events moved into
-/// the events table, by one INSERT ... SELECT.
+/// Creates many new streams in one transaction: the events go by one binary COPY straight into the events table,
+/// then the streams by a second COPY from the keys remembered on the way (<see cref="CopiedStreams"/>). COPY cannot
+/// resolve conflicts: a stream that exists already, or a key given twice, fails the events table's unique
+/// (stream_key, version) when the copy completes. Then the copy is rolled back to a savepoint and the remembered keys
+/// name every stream that exists (or the repeated ones), so the caller still gets the typed conflict with all of
+/// them, never the 23505. The conflicting call has drawn sequence numbers it never commits: the daemon's mark
+/// passes such gaps once the transaction has ended (its xid is declared before the first number is drawn). Bulk calls
+/// on one store run one at a time (a transaction advisory lock), so a refusal always meets committed streams.
 /// </summary>
 internal sealed class BulkStreamWriter(StoreContext context)
 {
-    private const string Stage = "event_store_stage";
+    private const string Keys = "event_store_new_keys";
+    private const string CopySavepoint = "copy_new_streams";
     private const int ProjectionPage = 10_000;
 
     private string Schema => context.Schema.Quoted;
@@ -67,42 +72,46 @@ internal sealed class BulkStreamWriter(StoreContext context)
 
     private async Task<BulkAppendResult> StartStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, IAsyncEnumerable<NewStream> streams, AppendMetadata metadata, CancellationToken cancellationToken)
     {
-        // work_mem for this transaction only: grouping and sorting 100,000 stream keys in memory
-        // instead of spilling to disk at the default 4MB.
-        await ExecuteAsync(connection, transaction,
-            $"""
-            set local work_mem = '256MB';
-            create temporary table {Stage} (
-                ordinal     bigint      not null,
-                stream_key  text        not null,
-                version     bigint      not null,
-                event_id    uuid        not null,
-                type        text        not null,
-                data        jsonb       not null,
-                occurred_at timestamptz not null
-            ) on commit drop
-            """, cancellationToken);
-
-        var (streamCount, eventCount, hash) = await CopyIntoStageAsync(connection, streamType, streams, metadata, cancellationToken);
-        if (streamCount == 0)
+        using var copied = new CopiedStreams(streamType, hashed: metadata.IdempotencyKey is not null && metadata.RequestHash is null);
+        // Bulk calls take turns: two overlapping copies in different orders would deadlock, and the victim could
+        // not name the streams the survivor is still creating (it would probe before they exist). In turn, the later
+        // call meets the earlier's committed streams and names them. Then, as every append does, the call declares its
+        // xid before it draws sequence numbers (the daemon's gap rule): a call waiting its turn holds no xid.
+        await using (var turn = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1 || '.bulk-streams', 0))", connection, transaction))
+        {
+            turn.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.Schema.Value });
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await ExecuteAsync(connection, transaction, $"select pg_current_xact_id(); savepoint {CopySavepoint}", cancellationToken);
+        var refused = await CopyEventsAsync(connection, streams, copied, metadata, cancellationToken);
+        if (copied.StreamCount == 0)
         {
             return new BulkAppendResult(0, 0, Replayed: false);
         }
 
+        refused ??= await CreateStreamsAsync(connection, streamType, copied, cancellationToken);
+        if (refused is not null)
+        {
+            await transaction.RollbackAsync(CopySavepoint, cancellationToken);
+        }
         if (metadata.IdempotencyKey is not null)
         {
-            var replay = await ClaimAsync(connection, transaction, metadata, metadata.RequestHash ?? hash!, cancellationToken);
+            // After the copy: the hash needs the whole input. A retry of a committed call meets its own streams,
+            // and the claim, not the conflict, answers it.
+            var replay = await ClaimAsync(connection, transaction, metadata, metadata.RequestHash ?? copied.FinishHash()!, cancellationToken);
             if (replay is not null)
             {
                 return replay;
             }
         }
+        if (refused is not null)
+        {
+            throw await RefusalAsync(connection, transaction, streamType, copied, refused, cancellationToken);
+        }
 
-        await CreateStreamsAsync(connection, transaction, streamType, oneEventEach: streamCount == eventCount, cancellationToken);
-        await InsertEventsAsync(connection, transaction, metadata, cancellationToken);
         if (context.Projections.Count > 0)
         {
-            await ProjectAsync(connection, transaction, eventCount, cancellationToken);
+            await ProjectAsync(connection, transaction, copied, cancellationToken);
         }
 
         await using var finish = new NpgsqlBatch(connection, transaction);
@@ -112,8 +121,8 @@ internal sealed class BulkStreamWriter(StoreContext context)
                 $"update {Schema}.idempotency_keys set result = jsonb_build_object('streams', $3::bigint, 'events', $4::bigint) where organisation = $1 and key = $2");
             save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadata.ActingOrganisation });
             save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadata.IdempotencyKey });
-            save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = streamCount });
-            save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = eventCount });
+            save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = copied.StreamCount });
+            save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = copied.EventCount });
             finish.BatchCommands.Add(save);
         }
         if (context.TakeNotifyChannel() is { } channel)
@@ -126,49 +135,139 @@ internal sealed class BulkStreamWriter(StoreContext context)
         {
             await finish.ExecuteNonQueryAsync(cancellationToken);
         }
-        return new BulkAppendResult(streamCount, eventCount, Replayed: false);
+        return new BulkAppendResult(copied.StreamCount, copied.EventCount, Replayed: false);
     }
 
-    private async Task<(long Streams, long Events, byte[]? Hash)> CopyIntoStageAsync(NpgsqlConnection connection, string? streamType, IAsyncEnumerable<NewStream> streams, AppendMetadata metadata, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies every event of the input into the events table, remembering each stream's key. A refusal by the server
+    /// (a unique violation, or a deadlock with an overlapping call) is returned, not thrown, after the rest of the
+    /// input has been read too, so the keys (and the request's hash) are complete for the answer.
+    /// </summary>
+    private async Task<PostgresException?> CopyEventsAsync(NpgsqlConnection connection, IAsyncEnumerable<NewStream> streams, CopiedStreams copied, AppendMetadata metadata, CancellationToken cancellationToken)
     {
-        using var hash = metadata.IdempotencyKey is not null && metadata.RequestHash is null ? new RequestHash() : null;
-        hash?.Add(streamType);
-        long streamNo = 0, ordinal = 0;
         var serializer = context.Serializer;
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            $"copy {Stage} (ordinal, stream_key, version, event_id, type, data, occurred_at) from stdin (format binary)", cancellationToken))
+        await using var input = streams.GetAsyncEnumerator(cancellationToken);
+        try
         {
-            await foreach (var stream in streams.WithCancellation(cancellationToken))
+            await using var writer = await connection.BeginBinaryImportAsync(
+                $"""
+                copy {Schema}.events (event_id, stream_key, version, type, data, occurred_at, correlation_id, causation_id, acting_organisation, idempotency_key)
+                from stdin (format binary)
+                """, cancellationToken);
+            while (await input.MoveNextAsync())
             {
-                ArgumentNullException.ThrowIfNull(stream);
-                if (string.IsNullOrEmpty(stream.StreamKey) || stream.Events is not { Count: > 0 })
+                var stream = input.Current;
+                copied.Add(stream, serializer, out var rows);
+                for (var i = 0; i < rows.Length; i++)
                 {
-                    throw new ArgumentException($"A new stream needs a key and at least one event (stream #{streamNo + 1}).", nameof(streams));
-                }
-                streamNo++;
-                hash?.Add(stream.StreamKey);
-                long version = 0;
-                foreach (var e in stream.Events)
-                {
-                    var type = serializer.TypeNameOf(e.Data);
-                    var data = serializer.Serialize(e.Data);
-                    var occurred = PostgresTime.Truncate(e.OccurredAt);
-                    hash?.Add(type);
-                    hash?.Add(data);
-                    hash?.Add(occurred);
                     await writer.StartRowAsync(cancellationToken);
-                    await writer.WriteAsync(++ordinal, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(rows[i].EventId, NpgsqlDbType.Uuid, cancellationToken);
                     await writer.WriteAsync(stream.StreamKey, NpgsqlDbType.Text, cancellationToken);
-                    await writer.WriteAsync(++version, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(e.EventId ?? Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellationToken);
-                    await writer.WriteAsync(type, NpgsqlDbType.Text, cancellationToken);
-                    await writer.WriteAsync(data, NpgsqlDbType.Jsonb, cancellationToken);
-                    await writer.WriteAsync(occurred, NpgsqlDbType.TimestampTz, cancellationToken);
+                    await writer.WriteAsync(i + 1L, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(rows[i].Type, NpgsqlDbType.Text, cancellationToken);
+                    await writer.WriteAsync(rows[i].Data, NpgsqlDbType.Jsonb, cancellationToken);
+                    await writer.WriteAsync(rows[i].OccurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                    await WriteTextAsync(writer, metadata.CorrelationId, cancellationToken);
+                    await WriteTextAsync(writer, metadata.CausationId, cancellationToken);
+                    await writer.WriteAsync(metadata.ActingOrganisation, NpgsqlDbType.Text, cancellationToken);
+                    await WriteTextAsync(writer, metadata.IdempotencyKey, cancellationToken);
                 }
             }
             await writer.CompleteAsync(cancellationToken);
+            return null;
         }
-        return (streamNo, ordinal, hash?.Finish());
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            while (await input.MoveNextAsync())
+            {
+                copied.Add(input.Current, serializer, out _);
+            }
+            return e;
+        }
+    }
+
+    /// <summary>The streams of the copied events, from the remembered keys; a refusal is returned as by the events' copy.</summary>
+    private async Task<PostgresException?> CreateStreamsAsync(NpgsqlConnection connection, string? streamType, CopiedStreams copied, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var writer = await connection.BeginBinaryImportAsync(
+                $"copy {Schema}.streams (key, type, version) from stdin (format binary)", cancellationToken);
+            for (var i = 0; i < copied.StreamCount; i++)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(copied.Keys[i], NpgsqlDbType.Text, cancellationToken);
+                await WriteTextAsync(writer, streamType, cancellationToken);
+                await writer.WriteAsync(copied.Versions[i], NpgsqlDbType.Bigint, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+            return null;
+        }
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            return e;
+        }
+    }
+
+    /// <summary>
+    /// Why the copy was refused, from the remembered keys (the events are gone): keys given more than once, else every
+    /// stream that exists, found by an insert that skips them (it waits for an overlapping call to end, so a deadlock's
+    /// survivor is named once it commits). Neither means the refusal was a deadlock with a call that did not commit:
+    /// retryable.
+    /// </summary>
+    private async Task<Exception> RefusalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CopiedStreams copied, PostgresException refused, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction,
+            $"set local work_mem = '256MB'; create temporary table {Keys} (stream_key text not null, events bigint not null) on commit drop", cancellationToken);
+        await using (var writer = await connection.BeginBinaryImportAsync($"copy {Keys} (stream_key, events) from stdin (format binary)", cancellationToken))
+        {
+            for (var i = 0; i < copied.StreamCount; i++)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(copied.Keys[i], NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(copied.Versions[i], NpgsqlDbType.Bigint, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var repeated = new NpgsqlCommand($"select stream_key from {Keys} group by stream_key having count(*) > 1 order by 1 limit 1", connection, transaction))
+        {
+            if (await repeated.ExecuteScalarAsync(cancellationToken) is string key)
+            {
+                return new ArgumentException($"A bulk append names a stream more than once, e.g. '{key}'.");
+            }
+        }
+
+        await using var create = new NpgsqlCommand(
+            $"""
+            with created as (
+                insert into {Schema}.streams (key, type, version, created_at, updated_at)
+                select k.stream_key, $1, k.events, now(), now()
+                from {Keys} k
+                order by k.stream_key
+                on conflict (key) do nothing
+                returning key)
+            select k.stream_key
+            from {Keys} k
+            where not exists (select from created c where c.key = k.stream_key)
+            order by 1
+            """, connection, transaction);
+        create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
+        var existing = new List<string>();
+        await using (var reader = await create.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+        if (existing.Count == 0)
+        {
+            return PostgresErrors.Transient(refused);
+        }
+        var actual = await StreamVersions.ReadAsync(connection, transaction, context.Schema, [.. existing], cancellationToken);
+        return new StreamVersionConflictException(
+            [.. existing.Select(key => new StreamVersionConflict(key, ExpectedVersion.NoStream, actual.GetValueOrDefault(key)))]);
     }
 
     private async Task<BulkAppendResult?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AppendMetadata metadata, byte[] hash, CancellationToken cancellationToken)
@@ -192,180 +291,32 @@ internal sealed class BulkStreamWriter(StoreContext context)
     }
 
     /// <summary>
-    /// Creates the staged streams in key order, so two overlapping batches queue on their first
-    /// shared key instead of deadlocking. The usual case, no stream exists yet, is one plain
-    /// INSERT ... SELECT: an ON CONFLICT insert costs a speculative-insertion lock per row, three
-    /// times the plain insert for 100,000 streams. When the plain insert meets an existing
-    /// stream (unique violation of this statement, whose meaning we know without reading the
-    /// message), it is rolled back to a savepoint and the ON CONFLICT DO NOTHING RETURNING insert
-    /// names every existing stream; the caller gets the typed conflict, never the 23505.
+    /// Inline projections see the events as stored, read back by their streams' keys in pages (in input order, which
+    /// is sequence order), so a 100,000-stream call never holds all its events in memory at once.
     /// </summary>
-    private async Task CreateStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, bool oneEventEach, CancellationToken cancellationToken)
-    {
-        if (oneEventEach && await TryCreateOneEventStreamsAsync(connection, transaction, streamType, cancellationToken))
-        {
-            return;
-        }
-        const string savepoint = "create_streams";
-        await transaction.SaveAsync(savepoint, cancellationToken);
-        try
-        {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            // Every append declares its xid before it draws sequence numbers (the daemon's gap rule).
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_current_xact_id()"));
-            var create = new NpgsqlBatchCommand(
-                $"""
-                with grouped as materialized (
-                    select stream_key, count(*) as events, max(version) as version
-                    from {Stage}
-                    group by stream_key),
-                created as (
-                    insert into {Schema}.streams (key, type, version, created_at, updated_at)
-                    select g.stream_key, $1, g.events, now(), now()
-                    from grouped g
-                    where g.events = g.version
-                    order by g.stream_key)
-                select stream_key from grouped where events <> version order by 1
-                """);
-            create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
-            batch.BatchCommands.Add(create);
-            var duplicated = new List<string>();
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-            {
-                await reader.NextResultAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    duplicated.Add(reader.GetString(0));
-                }
-            }
-            if (duplicated.Count > 0)
-            {
-                // Each of a stream's NewStream entries numbers its events from 1, so a key given
-                // twice has more events than its highest version.
-                throw new ArgumentException($"A bulk append names {duplicated.Count} stream(s) more than once, e.g. '{duplicated[0]}'.");
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrors.UniqueViolation)
-        {
-            await transaction.RollbackAsync(savepoint, cancellationToken);
-            throw await NameExistingStreamsAsync(connection, transaction, streamType, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// The usual lot: one event per new stream, so every version is 1 and no grouping is needed
-    /// (it was about a quarter of the store's server time for a 100,000-stream call). A key
-    /// given twice or one that exists already fails the primary key: then this is rolled back and
-    /// the general statement runs, which tells the two apart. False means it did not apply.
-    /// </summary>
-    private async Task<bool> TryCreateOneEventStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
-    {
-        const string savepoint = "create_one_event_streams";
-        await transaction.SaveAsync(savepoint, cancellationToken);
-        try
-        {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            // Every append declares its xid before it draws sequence numbers (the daemon's gap rule).
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_current_xact_id()"));
-            var create = new NpgsqlBatchCommand(
-                $"""
-                insert into {Schema}.streams (key, type, version, created_at, updated_at)
-                select s.stream_key, $1, 1, now(), now()
-                from {Stage} s
-                order by s.stream_key
-                """);
-            create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
-            batch.BatchCommands.Add(create);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.ReleaseAsync(savepoint, cancellationToken);
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrors.UniqueViolation)
-        {
-            await transaction.RollbackAsync(savepoint, cancellationToken);
-            return false;
-        }
-    }
-
-    /// <summary>The exact, slower form: ON CONFLICT DO NOTHING RETURNING key; keys missing from the result exist.</summary>
-    private async Task<StreamVersionConflictException> NameExistingStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? streamType, CancellationToken cancellationToken)
-    {
-        await using var create = new NpgsqlCommand(
-            $"""
-            with grouped as materialized (
-                select stream_key, count(*) as events
-                from {Stage}
-                group by stream_key),
-            created as (
-                insert into {Schema}.streams (key, type, version, created_at, updated_at)
-                select g.stream_key, $1, g.events, now(), now()
-                from grouped g
-                order by g.stream_key
-                on conflict (key) do nothing
-                returning key)
-            select g.stream_key
-            from grouped g
-            where not exists (select from created c where c.key = g.stream_key)
-            order by 1
-            """, connection, transaction);
-        create.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)streamType ?? DBNull.Value });
-        var existing = new List<string>();
-        await using (var reader = await create.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                existing.Add(reader.GetString(0));
-            }
-        }
-        var actual = await StreamVersions.ReadAsync(connection, transaction, context.Schema, [.. existing], cancellationToken);
-        return new StreamVersionConflictException(
-            [.. existing.Select(key => new StreamVersionConflict(key, ExpectedVersion.NoStream, actual.GetValueOrDefault(key)))]);
-    }
-
-    private async Task InsertEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AppendMetadata metadata, CancellationToken cancellationToken)
-    {
-        await using var insert = new NpgsqlCommand(
-            $"""
-            insert into {Schema}.events (event_id, stream_key, version, type, data, occurred_at, correlation_id, causation_id, acting_organisation, idempotency_key)
-            select event_id, stream_key, version, type, data, occurred_at, $1, $2, $3, $4
-            from {Stage}
-            """, connection, transaction);
-        insert.Parameters.Add(Text(metadata.CorrelationId));
-        insert.Parameters.Add(Text(metadata.CausationId));
-        insert.Parameters.Add(Text(metadata.ActingOrganisation));
-        insert.Parameters.Add(Text(metadata.IdempotencyKey));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Inline projections see the events as stored, read back through the unique index in pages,
-    /// so a 100,000-stream call never holds all its events in memory at once.
-    /// </summary>
-    private async Task ProjectAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long eventCount, CancellationToken cancellationToken)
+    private async Task ProjectAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CopiedStreams copied, CancellationToken cancellationToken)
     {
         var reader = new EventReader(context);
-        for (long from = 1; from <= eventCount; from += ProjectionPage)
+        for (var from = 0; from < copied.StreamCount; from += ProjectionPage)
         {
-            await using var page = new NpgsqlCommand(
-                $"""
-                select {EventReader.Columns("e")}
-                from {Stage} s
-                join {Schema}.events e on e.stream_key = s.stream_key and e.version = s.version
-                where s.ordinal >= $1 and s.ordinal < $2
-                order by s.ordinal
-                """, connection, transaction);
-            page.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
-            page.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from + ProjectionPage });
-            var events = await reader.ReadAsync(page, cancellationToken);
+            var page = copied.Keys.Skip(from).Take(ProjectionPage).ToArray();
+            await using var command = new NpgsqlCommand(
+                $"select {EventReader.Columns("e")} from {Schema}.events e where e.stream_key = any ($1) order by e.seq_id", connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = page });
+            var events = await reader.ReadAsync(command, cancellationToken);
             await context.RunProjectionsAsync(connection, transaction, events, cancellationToken);
         }
     }
+
+    /// <summary>What the server answers when the copied rows meet existing ones, or an overlapping call's in the other order.</summary>
+    private static bool IsRefusal(PostgresException e) => e.SqlState is PostgresErrors.UniqueViolation or PostgresErrors.DeadlockDetected;
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken cancellationToken) =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 }

@@ -16,7 +16,7 @@ internal sealed class ChangeListener(StoreContext context, AsyncSignal signal, T
         {
             try
             {
-                await using var connection = await DedicatedConnection.OpenAsync(context.DataSource, "listen", cancellationToken);
+                await using var connection = await DedicatedConnection.OpenAsync(context.DataSource, cancellationToken);
                 connection.Notification += (_, _) => signal.Set();
                 await using (var listen = new NpgsqlCommand($"listen \"{context.Channel}\"", connection))
                 {

@@ -29,7 +29,9 @@ public sealed record DaemonHealth(
 /// <see cref="RecordedLagSeconds"/> are the latest committed event's occurred and recorded times
 /// minus those of the last event the projection has applied (the log's first event when it has
 /// applied none), never below zero: a backdated latest event shows no business lag.
-/// <see cref="Version"/> is the version stored with the checkpoint (that of the code that wrote the tables).
+/// <see cref="Version"/> is the version stored with the checkpoint (that of the code that wrote the tables),
+/// 0 while a registered projection has no checkpoint row yet (its runner has not prepared its tables):
+/// every registered projection is reported from the first probe on, not only those already started.
 /// </summary>
 public sealed record ProjectionHealth(
     string Name,
@@ -71,18 +73,18 @@ internal static class DaemonHealthReader
         batch.BatchCommands.Add(mark);
         var rows = new NpgsqlBatchCommand(
             $"""
-            select p.name, p.last_seq_id, p.halted_seq_id, p.halted_error,
-                   (select count(*) from {schema}.dead_letters d where d.projection = p.name),
-                   p.version,
+            select n.name, coalesce(p.last_seq_id, 0), p.halted_seq_id, p.halted_error,
+                   (select count(*) from {schema}.dead_letters d where d.projection = n.name),
+                   coalesce(p.version, 0),
                    coalesce(extract(epoch from greatest(l.occurred_at - coalesce(a.occurred_at, f.occurred_at), interval '0'))::float8, 0),
                    coalesce(extract(epoch from greatest(l.recorded_at - coalesce(a.recorded_at, f.recorded_at), interval '0'))::float8, 0)
-            from {schema}.projection_progress p
+            from unnest($1::text[]) n(name)
+            left join {schema}.projection_progress p on p.name = n.name
             left join lateral (select e.occurred_at, e.recorded_at from {schema}.events e order by e.seq_id desc limit 1) l on true
             left join lateral (select e.occurred_at, e.recorded_at from {schema}.events e order by e.seq_id limit 1) f on true
             left join lateral (
                 select e.occurred_at, e.recorded_at from {schema}.events e where e.seq_id <= p.last_seq_id order by e.seq_id desc limit 1) a on true
-            where p.name = any ($1)
-            order by p.name
+            order by n.name
             """);
         rows.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. projections] });
         batch.BatchCommands.Add(rows);

@@ -19,7 +19,7 @@ internal sealed class LeaderLock : IAsyncDisposable
     /// <summary>The lock when it was free, otherwise null.</summary>
     public static async Task<LeaderLock?> TryAcquireAsync(NpgsqlDataSource dataSource, SchemaName schema, string projection, CancellationToken cancellationToken)
     {
-        var connection = await DedicatedConnection.OpenAsync(dataSource, "leader", cancellationToken);
+        var connection = await DedicatedConnection.OpenAsync(dataSource, cancellationToken);
         try
         {
             await using var command = new NpgsqlCommand("select pg_try_advisory_lock(hashtextextended($1 || '.' || $2, 0))", connection);

@@ -31,6 +31,9 @@ public sealed class ProjectionDaemon : BackgroundService
     private volatile bool isPrepared;
     private long progressVersion;
 
+    /// <summary>The run the mark counts now (or counted last), for runners standing at the mark to join.</summary>
+    private MarkProof? latestProof;
+
     /// <summary>Completed (and replaced) at every checkpoint or mark move here, so a catch-up waiter looks again at once.</summary>
     private TaskCompletionSource progressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -42,11 +45,11 @@ public sealed class ProjectionDaemon : BackgroundService
         context = store.Context;
         this.options = options;
         this.logger = logger ?? NullLogger<ProjectionDaemon>.Instance;
-        mark = new HighWaterMark(context, options.MarkPageSize);
+        mark = new HighWaterMark(context, options.MarkPageSize, Announce, options.MarkProofMinimumRun);
         metrics = new DaemonMetrics(context.Schema.Value);
         runners = options.Projections.ToDictionary(
             p => p.Name,
-            p => new ProjectionRunner(context, p, options, metrics, OnProgress, this.logger),
+            p => new ProjectionRunner(context, p, options, metrics, OnProgress, () => Volatile.Read(ref latestProof), this.logger),
             StringComparer.Ordinal);
         rebuilder = new ProjectionRebuilder(context, options, mark, this.logger);
         rebuilds = new ProjectionRebuilds(context, options.RebuildAbandonedAfter);
@@ -95,6 +98,7 @@ public sealed class ProjectionDaemon : BackgroundService
             batch.BatchCommands.Add(rows);
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await DedicatedConnection.WarmAsync(context.DataSource, cancellationToken);
             isPrepared = true;
         }
         finally
@@ -400,8 +404,24 @@ public sealed class ProjectionDaemon : BackgroundService
     /// <summary>For tests: how many times this process's runner of a projection found its leadership lost.</summary>
     internal int LeadershipLosses(string projection) => runners[projection].LeadershipLosses;
 
+    /// <summary>For tests: how many batches this process's runner of a projection committed on the mark's snapshot.</summary>
+    internal int BatchesOnMarkProof(string projection) => runners[projection].BatchesOnMarkProof;
+
     /// <summary>For tests: whether this process's runner of a projection leads it now.</summary>
     internal bool IsLeading(string projection) => runners[projection].IsLeader;
+
+    private void Announce(MarkProof proof)
+    {
+        Volatile.Write(ref latestProof, proof);
+        foreach (var runner in runners.Values)
+        {
+            runner.Wake.Set();
+        }
+        MarkProofAnnounced?.Invoke(proof);
+    }
+
+    /// <summary>For tests: called on the mark's loop after a run is announced, before it is counted (a test slows the count so).</summary>
+    internal Action<MarkProof>? MarkProofAnnounced { get; set; }
 
     private void OnProgress()
     {

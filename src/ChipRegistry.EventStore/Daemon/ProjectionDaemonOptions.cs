@@ -12,6 +12,12 @@ public sealed class ProjectionDaemonOptions
     /// <summary>At most this many events per step of the high-water mark.</summary>
     public int MarkPageSize { get; init; } = 100_000;
 
+    /// <summary>
+    /// The smallest run the mark offers to runners while counting it (docs/daemon.md): below it the count takes
+    /// milliseconds, and a runner's extra transaction on the mark's snapshot would cost more than it saves.
+    /// </summary>
+    public int MarkProofMinimumRun { get; init; } = 10_000;
+
     /// <summary>How often the daemon looks for new events without a notification.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -41,6 +47,7 @@ public sealed class ProjectionDaemonOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MarkPageSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MarkProofMinimumRun);
         var duplicate = Projections.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {

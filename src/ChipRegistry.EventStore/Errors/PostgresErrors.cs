@@ -5,7 +5,7 @@ namespace ChipRegistry.EventStore;
 internal static class PostgresErrors
 {
     public const string UniqueViolation = "23505";
-    private const string DeadlockDetected = "40P01";
+    public const string DeadlockDetected = "40P01";
     private const string SerializationFailure = "40001";
 
     /// <summary>Deadlocks and serialization failures become the typed retryable error.</summary>

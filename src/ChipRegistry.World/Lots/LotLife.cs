@@ -15,11 +15,14 @@ namespace ChipRegistry.World.Lots;
 /// Lives one lot through the domain's commands: fabrication (the bulk lot path), each sale and shipment (the batch
 /// path, one multi-stream append per step), then the route's tail, scheduled per chip and appended in business-time
 /// order in batches of consecutive acts of one kind. Every chip's acts are dated after its previous one; nothing is
-/// dated at or after <see cref="WorldSettings.End"/>, so a lot made late stops wherever the timeline ends.
+/// dated at or after <see cref="WorldSettings.Until"/>, so a lot made late stops wherever the timeline ends.
 /// </summary>
 internal sealed class LotLife
 {
     private static readonly Duration Day = Duration.FromDays(1);
+
+    /// <summary>How often an installed chip's location is attested: under rule 12's 30 days of silence, with room for the jitter.</summary>
+    private static readonly Duration AttestationCadence = Duration.FromDays(25);
 
     private readonly WorldContext world;
     private readonly LotPlan plan;
@@ -41,13 +44,24 @@ internal sealed class LotLife
 
     private CancellationToken Cancel { get; init; }
 
-    public static async Task LiveAsync(WorldContext world, LotPlan plan, CancellationToken cancellationToken) =>
+    public static async Task LiveAsync(WorldContext world, LotPlan plan, CancellationToken cancellationToken)
+    {
         await new LotLife(world, plan) { Cancel = cancellationToken }.LiveAsync();
+        world.Report.Anomalies.LotEnded(world.Settings.FinalTick);
+    }
+
+    /// <summary>One act on many chips, all or nothing; what it appended is counted, and the anomaly count told what was accepted.</summary>
+    private async Task SendBatchAsync(IReadOnlyList<IChipCommand> batch, string what)
+    {
+        world.Report.Record(await world.Commands.SendBatchAsync(batch, Cancel), what);
+        foreach (var command in batch) world.Report.Anomalies.Accepted(command, world.Directory, world.Models, plan.Model.ModelId);
+    }
 
     private async Task LiveAsync()
     {
         var lot = new RegisterChipLot(Id($"lot/{plan.LotId}"), plan.LotId, plan.Model.ModelId, plan.FabCountry, manufacturer, plan.FabricatedAt);
-        world.Report.Record(await world.Commands.RegisterLotAsync(lot, chips.Select(c => c.Id), cancellationToken: Cancel), $"lot {plan.LotId}");
+        world.Report.Record(await world.Commands.RegisterLotAsync(lot, [.. chips.Select(c => c.Id)], Cancel), $"lot {plan.LotId}");
+        world.Report.Anomalies.LotRegistered(chips.Select(c => c.Id), plan.FabCountry);
         foreach (var chip in chips) (chip.Last, chip.Acts) = (plan.FabricatedAt, 1);
         var at = plan.FabricatedAt;
         switch (plan.Route)
@@ -91,7 +105,8 @@ internal sealed class LotLife
         {
             var distributor = Orgs.DistributorFor(facility.Country);
             if (await SellAndShipAsync(chips, manufacturer, distributor, distributor.Country, op.Id, at, sale: true) is not { } atDistributor) return;
-            delivered = await SellAndShipAsync(chips, distributor.Actor, op, facility.Country, op.Id, atDistributor.Plus(Day * random.Int(5, 40)), sale: true);
+            // A distributor keeps the lot a fortnight or more before shipping it on: a quicker re-export from a hub is rule 6's transshipment hop.
+            delivered = await SellAndShipAsync(chips, distributor.Actor, op, facility.Country, op.Id, atDistributor.Plus(Day * random.Int(15, 40)), sale: true);
         }
         if (delivered is not { } received) return;
         await LiveAtFacilityAsync(facility, op, received.Plus(Day * random.Int(3, 15)));
@@ -123,11 +138,13 @@ internal sealed class LotLife
             if (random.Bool(0.02f)) (removal, why) = (Jitter(random.ArrayElement(rmaWaves)), "rma");
             else if (old && random.Bool(0.3f)) (removal, why) = (Jitter(random.ArrayElement(retirementWaves)), "end of life");
             else if (random.Bool(0.03f)) (removal, why) = (Jitter(random.ArrayElement(freedWaves)), "capacity freed");
-            var until = removal is { } r && r < WorldSettings.End ? r : WorldSettings.End;
+            var until = removal is { } r && r < world.Settings.Until ? r : world.Settings.Until;
             if (cloud)
             {
                 var first = installAt.Plus(Day * 5);
-                if (first < until) acts.Add(new(Jitter(first), chip, "tenancy", op.Actor, (id, t) => new AssignChipTenant(id, chip.Id, tenantA, t, t.Plus(Day * 365), op.Actor, t)));
+                // A year's lease; one that would end after the timeline is reported open-ended: the world does not know
+                // the future, and the registry refuses a business time after its now.
+                if (first < until) acts.Add(new(Jitter(first), chip, "tenancy", op.Actor, (id, t) => new AssignChipTenant(id, chip.Id, tenantA, t, LeaseEnd(t), op.Actor, t)));
                 var second = first.Plus(Day * 366);
                 if (second < until) acts.Add(new(Jitter(second), chip, "tenancy", op.Actor, (id, t) => new AssignChipTenant(id, chip.Id, tenantB, t, null, op.Actor, t)));
             }
@@ -149,7 +166,8 @@ internal sealed class LotLife
     private void AddAttestations(List<LotAct> acts, LotChip chip, WorldOrganisation op, WorldFacility facility, Instant grid, Instant from, Instant until, bool voidFirst)
     {
         var first = true;
-        for (var t = grid.Plus(Day * 30); t < until; t = t.Plus(Day * 120))
+        // Every 25 days while installed: with the jitter of a few hours no chip goes 30 days unattested (rule 12's silence).
+        for (var t = grid.Plus(AttestationCadence); t < until; t = t.Plus(AttestationCadence))
         {
             if (t <= from) continue;
             var at = Jitter(t);
@@ -162,10 +180,13 @@ internal sealed class LotLife
                 attestationId = id;
                 return new AttestChipLocation(id, chip.Id, facility.Id, "delay", roundTrip, $"landmark-{facility.Country.ToLowerInvariant()}", SignatureResult.Unsigned, op.Actor, when);
             }));
-            if (first && voidFirst && at.Plus(Duration.FromHours(1)) < until)
+            if (first && voidFirst && at.Plus(Duration.FromHours(2)) < until)
             {
                 acts.Add(new(at.Plus(Duration.FromHours(1)), chip, "void", op.Actor, (id, when) =>
                     new VoidChipEvent(id, chip.Id, attestationId!.Value, "attested against the wrong rack", op.Actor, when)));
+                // The operator attests again at once, so the voided one leaves no silence behind it.
+                acts.Add(new(at.Plus(Duration.FromHours(2)), chip, "attestation", op.Actor, (id, when) =>
+                    new AttestChipLocation(id, chip.Id, facility.Id, "delay", roundTrip, $"landmark-{facility.Country.ToLowerInvariant()}", SignatureResult.Unsigned, op.Actor, when)));
             }
             first = false;
         }
@@ -173,7 +194,7 @@ internal sealed class LotLife
 
     private void AddRemoval(List<LotAct> acts, LotChip chip, WorldOrganisation op, Instant at, string why)
     {
-        if (at >= WorldSettings.End.Minus(Day)) return;
+        if (at >= world.Settings.Until.Minus(Day)) return;
         acts.Add(new(at, chip, "removal", op.Actor, (id, t) => new RemoveChip(id, chip.Id, why, op.Actor, t)));
         switch (why)
         {
@@ -192,9 +213,9 @@ internal sealed class LotLife
     }
 
     /// <summary>Adds the act when it falls inside the timeline; callers chain these, so the rest of a tail stops with the first that does not.</summary>
-    private static bool AddIfBeforeEnd(List<LotAct> acts, Instant at, LotChip chip, string kind, Actor actor, Func<Guid, Instant, IChipCommand> build)
+    private bool AddIfBeforeEnd(List<LotAct> acts, Instant at, LotChip chip, string kind, Actor actor, Func<Guid, Instant, IChipCommand> build)
     {
-        if (at >= WorldSettings.End.Minus(Day)) return false;
+        if (at >= world.Settings.Until.Minus(Day)) return false;
         acts.Add(new(at, chip, kind, actor, build));
         return true;
     }
@@ -230,7 +251,7 @@ internal sealed class LotLife
         for (var n = 0; n < rmas && candidates.Count > 0; n++)
         {
             var morning = random.ArrayElement(mornings).Plus(Duration.FromMinutes(n));
-            if (morning >= WorldSettings.End.Minus(Day)) continue;
+            if (morning >= world.Settings.Until.Minus(Day)) continue;
             var failed = candidates[random.Int(0, candidates.Count - 1)];
             candidates.Remove(failed);
             var spare = spares.Dequeue();
@@ -243,9 +264,10 @@ internal sealed class LotLife
         }
         foreach (var (chip, from) in installedFrom)
         {
-            AddAttestations(acts, chip, op, facility, installAt, from, removedAt.TryGetValue(chip, out var r) ? r : WorldSettings.End, voidFirst: false);
+            AddAttestations(acts, chip, op, facility, installAt, from, removedAt.TryGetValue(chip, out var r) ? r : world.Settings.Until, voidFirst: false);
         }
         await RunAgendaAsync(acts);
+        if (installed.All(chip => installedFrom[chip] < world.Settings.Until)) world.Report.Anomalies.ColossusLotInstalled(installed.Count);
     }
 
     /// <summary>
@@ -261,7 +283,7 @@ internal sealed class LotLife
         if (await SellAndShipAsync(chips, hub.Actor, forwarder, forwarder.Country, hub.Id, atHub.Plus(Day * random.Int(3, 20)), sale: false, cite: false) is not { } atForwarder) return;
         var onward = chips.ToList();
         var lostAt = atForwarder.Plus(Day * 2);
-        if (lostAt < WorldSettings.End.Minus(Day))
+        if (lostAt < world.Settings.Until.Minus(Day))
         {
             var lost = onward[random.Int(0, onward.Count - 1)];
             onward.Remove(lost);
@@ -317,7 +339,7 @@ internal sealed class LotLife
         if (!Fits(receiveAt)) return null;
         var (licence, notification) = cite ? await AuthoriseAsync(seller, buyer.Id, endUser, destination, shipAt, lot.Count) : (null, null);
         var number = licence?.Number ?? notification?.Number;
-        var alreadyShipped = number is null ? 0 : await world.Commands.Reads.CountShippedUnderLicenceAsync(number, Cancel);
+        var alreadyShipped = number is null ? 0 : await world.Commands.CountShippedUnderLicenceAsync(number, Cancel);
         await StepAsync(lot, seller, shipAt, "shipment", (c, id, t) =>
         {
             var date = t.InUtc().Date;
@@ -348,17 +370,17 @@ internal sealed class LotLife
         {
             var id = $"{reference}-nac";
             var number = $"A{(plan.Number * 10 + hop) % 1_000_000:D6}";
-            world.Report.Record(await world.Commands.HandleAsync(new FileExportNotification(
-                id, NotificationKind.Nac, number, consigneeId, endUserId, destination, spec, exporter, at.Minus(Day * 3)), cancellationToken: Cancel), $"notification {id}");
-            return (null, (await world.Commands.Reads.LoadNotificationAsync(id, Cancel)).State);
+            world.Report.Record(await world.Commands.SendAsync(new FileExportNotification(
+                id, NotificationKind.Nac, number, consigneeId, endUserId, destination, spec, exporter, at.Minus(Day * 3)), Cancel), $"notification {id}");
+            return (null, await world.Commands.LoadNotificationAsync(id, Cancel));
         }
         if (!random.Bool(0.85f)) return (null, null);
         var licenceId = $"{reference}-lic";
         var agency = Orgs[WorldOrganisations.Agency].Actor;
-        world.Report.Record(await world.Commands.HandleAsync(new GrantLicence(
+        world.Report.Record(await world.Commands.SendAsync(new GrantLicence(
             licenceId, $"D{plan.Number:D6}{hop}", exporter.OrganisationId, consigneeId, endUserId, destination, [plan.Model.ModelId], quantity,
-            date.PlusDays(-20), date.PlusDays(365), agency, at.Minus(Day * 10)), cancellationToken: Cancel), $"licence {licenceId}");
-        return ((await world.Commands.Reads.LoadLicenceAsync(licenceId, Cancel)).State, null);
+            date.PlusDays(-20), date.PlusDays(365), agency, at.Minus(Day * 10)), Cancel), $"licence {licenceId}");
+        return (await world.Commands.LoadLicenceAsync(licenceId, Cancel), null);
     }
 
     /// <summary>One act for every chip given, by one actor, in one multi-stream append; each chip's act dated after its last.</summary>
@@ -371,7 +393,7 @@ internal sealed class LotLife
             batch.Add(build(chip, NextId(chip, kind), t));
             chip.Last = t;
         }
-        world.Report.Record(await world.Commands.HandleBatchAsync(batch, cancellationToken: Cancel), $"{kind} of lot {plan.LotId}");
+        await SendBatchAsync(batch, $"{kind} of lot {plan.LotId}");
     }
 
     /// <summary>The tail's acts in business-time order; consecutive acts of one kind and actor (each chip once) go in one batch; a void alone.</summary>
@@ -384,13 +406,13 @@ internal sealed class LotLife
         async Task FlushAsync()
         {
             if (batch.Count == 0) return;
-            world.Report.Record(await world.Commands.HandleBatchAsync([.. batch], cancellationToken: Cancel), $"{current!.Value.Kind} of lot {plan.LotId}");
+            await SendBatchAsync([.. batch], $"{current!.Value.Kind} of lot {plan.LotId}");
             batch.Clear();
             inBatch.Clear();
         }
         foreach (var act in ordered)
         {
-            if (act.At >= WorldSettings.End) continue;
+            if (act.At >= world.Settings.Until) continue;
             if (current != (act.Kind, act.Actor) || inBatch.Contains(act.Chip) || act.Kind == "void")
             {
                 await FlushAsync();
@@ -401,7 +423,7 @@ internal sealed class LotLife
             act.Chip.Last = t;
             if (act.Kind == "void")
             {
-                world.Report.Record(await world.Commands.HandleAsync(command, cancellationToken: Cancel), $"void on {act.Chip.Id}");
+                world.Report.Record(await world.Commands.SendAsync(command, Cancel), $"void on {act.Chip.Id}");
                 continue;
             }
             batch.Add(command);
@@ -410,7 +432,9 @@ internal sealed class LotLife
         await FlushAsync();
     }
 
-    private static bool Fits(Instant at) => at < WorldSettings.End.Minus(Day);
+    private bool Fits(Instant at) => at < world.Settings.Until.Minus(Day);
+
+    private Instant? LeaseEnd(Instant start) => start.Plus(Day * 365) is var end && end < world.Settings.Until ? end : null;
 
     private static Instant After(LotChip chip, Instant at) => at > chip.Last ? at : chip.Last.Plus(Duration.FromMinutes(1));
 

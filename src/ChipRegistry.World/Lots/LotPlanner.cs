@@ -18,6 +18,12 @@ internal sealed class LotPlanner(WorldSettings settings, WorldFacilities facilit
 
     private readonly Dictionary<string, int> plannedAt = new(StringComparer.Ordinal);
 
+    // Rule 14 watches H100e per facility, per operator with a parent and per ultimate parent, against the site threshold
+    // the world sets to a tenth of the world: every site but Colossus, and every group of operators under one parent,
+    // is kept at or below a twentieth in H100e too (a B200 counts more than one H100).
+    private readonly Dictionary<string, decimal> h100eAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> h100eUnder = new(StringComparer.Ordinal);
+
     public int Spares => Math.Max(1, settings.LotSize / 50);
 
     public IEnumerable<LotPlan> Lots()
@@ -72,6 +78,21 @@ internal sealed class LotPlanner(WorldSettings settings, WorldFacilities facilit
             }
         }
         var model = ModelFor(facility?.Country ?? (route == LotRoute.Transshipment ? "HK" : "ANY"), at, random);
+        if (facility is not null)
+        {
+            var weight = size * (Metrics.Compute(model).H100Equivalents ?? 0m);
+            var group = UltimateParent(facility.OperatorId);
+            if (h100eAt.GetValueOrDefault(facility.Id) + weight > settings.SiteCap || h100eUnder.GetValueOrDefault(group) + weight > settings.SiteCap)
+            {
+                plannedAt[facility.Id] -= size;
+                (route, facility) = (LotRoute.Stockpile, null);
+            }
+            else
+            {
+                h100eAt[facility.Id] = h100eAt.GetValueOrDefault(facility.Id) + weight;
+                h100eUnder[group] = h100eUnder.GetValueOrDefault(group) + weight;
+            }
+        }
         var manufacturer = model.ModelId[..model.ModelId.IndexOf('-', StringComparison.Ordinal)];
         var fabCountry = manufacturer is WorldOrganisations.Huawei or WorldOrganisations.Cambricon ? "CN" : "TW";
         return new LotPlan(number, LotId(number), model, manufacturer, fabCountry, at, size, route, facility, 0, seed);
@@ -101,6 +122,14 @@ internal sealed class LotPlanner(WorldSettings settings, WorldFacilities facilit
             _ => [CatalogSeed.H200Sxm, CatalogSeed.B200, CatalogSeed.Gb200PerGpu, CatalogSeed.Mi300X, CatalogSeed.Gaudi3],
         };
         return random.ArrayElement(choice);
+    }
+
+    /// <summary>The operator's parent at the top of its chain, whenever each link takes effect (the stricter grouping).</summary>
+    private static string UltimateParent(string organisationId)
+    {
+        var id = organisationId;
+        while (WorldOrganisations.ParentLinks.LastOrDefault(l => l.OrganisationId == id)?.ParentId is { } parent) id = parent;
+        return id;
     }
 
     private string LotId(int number) => $"{settings.Tag}-lot-{number:D6}";

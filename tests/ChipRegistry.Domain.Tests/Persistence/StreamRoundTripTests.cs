@@ -8,6 +8,7 @@ using ChipRegistry.Domain.Detection.Landmarks;
 using ChipRegistry.Domain.Detection.Reviews;
 using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Facilities;
+using ChipRegistry.Domain.Gs1;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Persistence;
@@ -120,9 +121,20 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
         new FlagReviewed("r01-00112233445566778899", FlagReviewActions.Dismiss, "the forwarder is licensed", 42, "bis", At + Duration.FromSeconds(1)),
     ];
 
+    public static IReadOnlyList<IDomainEvent> Gs1PrefixEvents { get; } =
+    [
+        new Gs1PrefixGranted("0614141", "org-1", "registry", At),
+    ];
+
+    public static IReadOnlyList<IDomainEvent> GtinEvents { get; } =
+    [
+        new GtinMapped("00614141000012", "0614141", "huawei-ascend-910b", "org-1", "org-1", At),
+    ];
+
     private static IEnumerable<IDomainEvent> AllSamples =>
         ChipEvents.Cast<IDomainEvent>().Concat(OrganisationEvents).Concat(FacilityEvents).Concat(LicenceEvents).Concat(NotificationEvents)
-            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents).Concat(LandmarkEvents).Concat(FlagEvents);
+            .Concat(ModelEvents).Concat(AssemblyEvents).Concat(ClockEvents).Concat(ThresholdEvents).Concat(LandmarkEvents).Concat(FlagEvents)
+            .Concat(Gs1PrefixEvents).Concat(GtinEvents);
 
     [Fact]
     public void the_samples_cover_every_stored_event_type_with_every_field_set()
@@ -139,7 +151,7 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
 
     public static TheoryData<string> StreamTypes => [StreamKeys.ChipType, StreamKeys.OrganisationType, StreamKeys.FacilityType, StreamKeys.LicenceType,
         StreamKeys.NotificationType, StreamKeys.ModelType, StreamKeys.AssemblyType, StreamKeys.ClockType, StreamKeys.ThresholdType,
-        StreamKeys.LandmarkType, StreamKeys.FlagType];
+        StreamKeys.LandmarkType, StreamKeys.FlagType, StreamKeys.Gs1PrefixType, StreamKeys.GtinType];
 
     [Theory]
     [MemberData(nameof(StreamTypes))]
@@ -159,6 +171,8 @@ public sealed class StreamRoundTripTests(RegistryStoreFixture fixture) : IClassF
             StreamKeys.ThresholdType => (StreamKeys.Threshold(DetectionThresholds.TransshipmentHubs), ThresholdEvents.ToList()),
             StreamKeys.LandmarkType => (StreamKeys.Landmark("lm-sin-1"), LandmarkEvents.ToList()),
             StreamKeys.FlagType => (StreamKeys.Flag("r01-00112233445566778899"), FlagEvents.ToList()),
+            StreamKeys.Gs1PrefixType => (StreamKeys.Gs1Prefix("0614141"), Gs1PrefixEvents.ToList()),
+            StreamKeys.GtinType => (StreamKeys.Gtin("00614141000012"), GtinEvents.ToList()),
             _ => throw new ArgumentOutOfRangeException(nameof(streamType)),
         };
 

@@ -232,7 +232,8 @@ public sealed class HighWaterMarkTests(StoreFixture fixture) : IClassFixture<Sto
     {
         await using var setup = await SetUpAsync();
         var schema = setup.Writer.Schema;
-        var options = new ProjectionDaemonOptions { StalledAfter = TimeSpan.FromMilliseconds(300) };
+        // Long enough that a loaded machine's step and health read stay under it (300 ms failed a CI run at load 21).
+        var options = new ProjectionDaemonOptions { StalledAfter = TimeSpan.FromSeconds(3) };
         var daemon = new ProjectionDaemon(setup.DaemonStore, options);
         var (connection, transaction, _) = await HoldAppendAsync(setup.WriterSource, schema, "held-1");
         await using (connection)

@@ -16,7 +16,7 @@ public sealed class WakeUpTests(StoreFixture fixture) : IClassFixture<StoreFixtu
         async Task<int[]> ListenersAsync()
         {
             await using var command = fixture.DataSource.CreateCommand(
-                "select pid from pg_stat_activity where application_name = 'chipregistry-daemon-listen' and datname = current_database() and query ilike 'listen%'");
+                "select pid from pg_stat_activity where application_name = 'chipregistry-daemon' and datname = current_database() and query ilike 'listen%'");
             await using var reader = await command.ExecuteReaderAsync(Cancel);
             var pids = new List<int>();
             while (await reader.ReadAsync(Cancel))

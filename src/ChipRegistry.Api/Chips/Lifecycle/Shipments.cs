@@ -29,24 +29,13 @@ internal static class Shipments
             .MapPost("", async Task<Created<ShipmentRecorded>> (string chipId, HttpContext http, ChipWrites writes, CancellationToken cancellationToken) =>
             {
                 var body = await RequestJson.ReadAsync<ShipmentRequest>(http.Request, CommandRequests.Json, cancellationToken);
-                var destination = RequestFields.Country(body.DestinationCountry, "destinationCountry");
-                var consigneeId = RequestFields.Id(body.ConsigneeId, "consigneeId");
-                var endUserId = RequestFields.Id(body.EndUserId, "endUserId");
-                var billTo = RequestFields.OptionalId(body.BillToId, "billToId") ?? consigneeId;
-                var shipTo = RequestFields.OptionalId(body.ShipToId, "shipToId") ?? consigneeId;
-                var payer = RequestFields.OptionalId(body.PayerId, "payerId") ?? consigneeId;
-                var licenceId = RequestFields.OptionalId(body.LicenceId, "licenceId");
-                var notificationId = RequestFields.OptionalId(body.NotificationId, "notificationId");
-                if (licenceId is not null && notificationId is not null)
-                {
-                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "conflicting_authorisations",
-                        "A shipment cites one licence or one notification, not both.");
-                }
+                var fields = ShipmentFields.Read(body.DestinationCountry, body.ConsigneeId, body.EndUserId, body.BillToId, body.ShipToId, body.PayerId,
+                    body.LicenceId, body.NotificationId);
                 var at = http.BusinessTime(body.OccurredAt);
                 var outcome = await writes.ExecuteAsync(http, chipId, new ChipAct(ConflictCodes.NotCustodian), async (snapshot, actor) =>
                 {
-                    var context = await ContextAsync(writes.Reads, snapshot, consigneeId, endUserId, licenceId, notificationId, at, cancellationToken);
-                    return new ShipChip(Guid.CreateVersion7(), chipId, destination, consigneeId, endUserId, billTo, shipTo, payer,
+                    var context = await ContextAsync(writes.Reads, snapshot, fields.ConsigneeId, fields.EndUserId, fields.LicenceId, fields.NotificationId, at, cancellationToken);
+                    return new ShipChip(Guid.CreateVersion7(), chipId, fields.DestinationCountry, fields.ConsigneeId, fields.EndUserId, fields.BillToId, fields.ShipToId, fields.PayerId,
                         context.Licence?.Number ?? context.Notification?.Number, context, actor, at);
                 }, cancellationToken);
                 var shipped = outcome.Events.OfType<ChipShipped>().Single();
@@ -63,7 +52,7 @@ internal static class Shipments
     /// parties' jurisdictions (with their ultimate parents) on that date, the cited licence or notification, and the
     /// chips already shipped under its number.
     /// </summary>
-    private static async Task<ShipmentContext> ContextAsync(
+    internal static async Task<ShipmentContext> ContextAsync(
         RegistryReads reads, ChipState chip, string consigneeId, string endUserId, string? licenceId, string? notificationId, Instant at, CancellationToken cancellationToken)
     {
         var model = chip.ModelId is { } modelId ? (await reads.LoadModelAsync(modelId, cancellationToken)).State : null;

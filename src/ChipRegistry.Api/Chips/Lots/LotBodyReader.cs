@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ChipRegistry.Api.Problems;
+using ChipRegistry.Api.Requests;
 using ChipRegistry.EventStore;
 
 namespace ChipRegistry.Api.Chips.Lots;
@@ -23,19 +24,11 @@ public sealed class LotBodyReader(PipeReader pipe)
 {
     private static readonly string[] Scalars = ["lotId", "modelId", "country", "fabricatedAt"];
 
-    /// <summary>
-    /// The most bytes one token (with the whitespace before it) may span. The reader parses again from the start of an
-    /// incomplete token each time more of the body arrives, so without a bound one long string or run of whitespace would
-    /// cost time quadratic in its length; every token a lot holds (ids, serials, a time) is a few hundred bytes at most.
-    /// </summary>
-    private const int MaxPendingBytes = 64 * 1024;
-
     private enum Phase { Start, Fields, FieldValue, Serials, AfterSerials, End }
 
-    private JsonReaderState state = new(new JsonReaderOptions { MaxDepth = 4 });
+    private readonly StreamedJsonReader body = new(pipe, maxDepth: 4);
     private Phase phase = Phase.Start;
     private string? pendingField;
-    private long bodyOffset;
     private int serialIndex;
     private readonly Dictionary<string, string> fields = new(StringComparer.Ordinal);
 
@@ -90,18 +83,14 @@ public sealed class LotBodyReader(PipeReader pipe)
     {
         while (true)
         {
-            var read = await pipe.ReadAsync(cancellationToken);
-            var buffer = read.Buffer;
-            var (consumed, stoppedEarly) = Parse(buffer, read.IsCompleted, serials, untilSerials);
-            if (!stoppedEarly && !read.IsCompleted && buffer.Slice(consumed).Length > MaxPendingBytes)
+            var complete = await body.ReadOnceAsync((ref Utf8JsonReader reader, ReadOnlySequence<byte> _) =>
             {
-                pipe.AdvanceTo(buffer.End);
-                await DrainAsync(cancellationToken);
-                throw Malformed($"At byte {bodyOffset + 1}: a token, or the whitespace before it, runs past {MaxPendingBytes / 1024} KiB.");
-            }
-            pipe.AdvanceTo(consumed, stoppedEarly ? consumed : buffer.End);
+                Take(ref reader, serials);
+                // The header stops at "serials": [ so that the caller can decide on the lot before any serial is read.
+                return untilSerials && phase == Phase.Serials ? StreamedToken.Pause : StreamedToken.Next;
+            }, TokenTooLong, cancellationToken);
             // A final block that parsed without error holds nothing after the object but whitespace.
-            if (phase == Phase.End && read.IsCompleted)
+            if (phase == Phase.End && complete)
             {
                 return true;
             }
@@ -113,57 +102,16 @@ public sealed class LotBodyReader(PipeReader pipe)
             {
                 return false;
             }
-            if (read.IsCompleted && phase != Phase.End)
+            if (complete && phase != Phase.End)
             {
-                // Parse threw for any incomplete document; reaching here means nothing was left to read.
+                // The parse threw for any incomplete document; reaching here means nothing was left to read.
                 throw Malformed("The body ended before the lot was complete.");
             }
         }
     }
 
-    /// <summary>
-    /// Reads the rest of the body without parsing it, so that a body over the endpoint's limit is answered as too large
-    /// (413, counted by the stream beneath) before it is answered as malformed.
-    /// </summary>
-    private async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var rest = await pipe.ReadAsync(cancellationToken);
-            pipe.AdvanceTo(rest.Buffer.End);
-            if (rest.IsCompleted)
-            {
-                return;
-            }
-        }
-    }
-
-    private (SequencePosition Consumed, bool StoppedEarly) Parse(ReadOnlySequence<byte> buffer, bool isFinal, List<string>? serials, bool untilSerials)
-    {
-        var reader = new Utf8JsonReader(buffer, isFinal, state);
-        try
-        {
-            while (true)
-            {
-                if (untilSerials && phase == Phase.Serials)
-                {
-                    break;
-                }
-                if (!reader.Read())
-                {
-                    break;
-                }
-                Take(ref reader, serials);
-            }
-        }
-        catch (JsonException e)
-        {
-            throw Malformed($"At byte {bodyOffset + reader.BytesConsumed + 1}: {e.Message}");
-        }
-        bodyOffset += reader.BytesConsumed;
-        state = reader.CurrentState;
-        return (reader.Position, untilSerials && phase == Phase.Serials);
-    }
+    private static ApiProblemException TokenTooLong(long atByte) =>
+        Malformed($"At byte {atByte}: a token, or the whitespace before it, runs past {StreamedJsonReader.MaxPendingBytes / 1024} KiB.");
 
     private void Take(ref Utf8JsonReader reader, List<string>? serials)
     {

@@ -97,9 +97,14 @@ public static class ChipReadEndpoints
         .WithResponseExample(StatusCodes.Status200OK, HistoryExample)
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
 
-        chips.MapGet("", async (string? owner, string? custodian, string? facility, string? model, string? status, string? country, string? cursor, int? limit,
-            HttpContext context, RegistryReads reads, CancellationToken cancellationToken) =>
+        chips.MapGet("", async (string? owner, string? custodian, string? facility, string? model, string? status, string? country, string? licenceCheck,
+            string? cursor, int? limit, HttpContext context, RegistryReads reads, CancellationToken cancellationToken) =>
         {
+            if (licenceCheck is not null && !Flags.ListLicenceCheckFailuresEndpoint.FailingResults.Contains(licenceCheck, StringComparer.Ordinal))
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_licence_check_result", "The result is not a failing licence-check result.",
+                    $"Use one of: {string.Join(", ", Flags.ListLicenceCheckFailuresEndpoint.FailingResults)}.");
+            }
             foreach (var (name, value) in new[] { ("owner", owner), ("custodian", custodian), ("facility", facility), ("model", model) })
             {
                 if (value is not null && (value.Length is 0 or > MaxFilterLength))
@@ -118,7 +123,7 @@ public static class ChipReadEndpoints
             var size = Paging.Size(limit, DefaultLimit, MaxLimit);
             var search = new ChipSearch
             {
-                OwnerId = owner, CustodianId = custodian, FacilityId = facility, ModelId = model, Stage = status, Country = country,
+                OwnerId = owner, CustodianId = custodian, FacilityId = facility, ModelId = model, Stage = status, Country = country, LicenceCheck = licenceCheck,
                 AfterChipId = cursor is null ? null : DecodeCursor(cursor), Limit = size,
                 PartyId = context.User.ReadsEverything() ? null : context.User.OrganisationId(),
             };
@@ -126,7 +131,7 @@ public static class ChipReadEndpoints
             return TypedResults.Ok(new ChipSearchResponse(page.Rows.Select(ChipSummary.From).ToList(), page.NextAfterChipId is { } next ? EncodeCursor(next) : null));
         })
         .WithName("SearchChips")
-        .WithSummary("Chips matching every filter given, in chip id order, a page at a time. Agencies and the registry search every chip; other organisations only chips they are a party to now (owner, custodian, named buyer, consignee, installing operator).")
+        .WithSummary("Chips matching every filter given, in chip id order, a page at a time; licenceCheck (missing, expired, revoked, model_not_covered, quantity_exceeded, consignee_mismatch) keeps chips with a shipment, not voided, that failed its licence check so. Agencies and the registry search every chip; other organisations only chips they are a party to now (owner, custodian, named buyer, consignee, installing operator).")
         .WithResponseExample(StatusCodes.Status200OK, new ChipSearchResponse([SummaryExample], "bnZpZGlhOjE2NTIyMjMwMDQ1NjE"))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 

@@ -52,7 +52,7 @@ public static partial class ChipDecisions
         });
 
     /// <summary>The consignee's and the end user's answers: a requirement beats an undetermined answer beats none.</summary>
-    private static LicenceAnswer Stricter(LicenceAnswer consignee, LicenceAnswer endUser) =>
+    internal static LicenceAnswer Stricter(LicenceAnswer consignee, LicenceAnswer endUser) =>
         consignee.Required ? consignee
         : endUser.Required ? endUser
         : consignee.Verdict == LicenceVerdict.Undetermined ? consignee

@@ -22,7 +22,14 @@ public sealed class CustodyGapProjection(EventSerializer serializer) : IAsyncPro
     public const string Prefix = "custody_gap";
     public const string FlagsTable = Prefix + "_flags";
     private const string ShipmentsTable = Prefix + "_shipments";
-    private const string DueTable = Prefix + "_due";
+    private static readonly DueIndex Due = new(Prefix + "_due", "shipped_at");
+
+    private static readonly GroupedFacts<CustodyGapShipment> Shipments = new(ShipmentsTable,
+        "chip_id, seq_id, shipper_id, origin_country, consignee_id, destination_country, shipped_at, received_at, receipt_seq_id, voided",
+        reader => new CustodyGapShipment(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.GetString(4), reader.GetString(5), reader.GetFieldValue<Instant>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7),
+            reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.GetBoolean(9)),
+        FlagsTable);
 
     public string Name => Prefix;
 
@@ -36,9 +43,7 @@ public sealed class CustodyGapProjection(EventSerializer serializer) : IAsyncPro
              receipt_seq_id bigint, voided boolean not null, primary key (chip_id, seq_id))
             """,
             ["(group_key)"]),
-        new(DueTable,
-            "(group_key text primary key, shipped_at timestamptz not null, due_at timestamptz not null, dirty boolean not null)",
-            ["(due_at)", "(shipped_at)", "(due_at) where dirty"]),
+        Due.Declare(),
         .. RuleInputs.Tables(Prefix),
     ];
 
@@ -50,41 +55,20 @@ public sealed class CustodyGapProjection(EventSerializer serializer) : IAsyncPro
             .Select(e => e.StreamKey).Distinct(StringComparer.Ordinal).ToArray();
         var streams = chips.Length == 0 ? [] : await TouchedStreams.ReadChipsAsync(batch, serializer, chips, cancellationToken);
 
-        var touched = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in batch.Events)
-        {
-            switch (e.Data)
-            {
-                case IChipEvent and not (ChipLocationAttested or ChipTenantAssigned):
-                    touched.Add(e.StreamKey);
-                    break;
-                case ClockTicked tick:
-                    await RefoldAsync(batch, inputs, streams, touched, e.SeqId, cancellationToken);
-                    var previous = inputs.LatestTick;
-                    if (inputs.Tick(tick.OccurredAt)) await TickAsync(batch, inputs, previous, tick.OccurredAt, cancellationToken);
-                    break;
-                case DetectionThresholdChanged change:
-                    await RefoldAsync(batch, inputs, streams, touched, e.SeqId, cancellationToken);
-                    inputs.Change(e.SeqId, change);
-                    if (change.Threshold is DetectionThresholds.CustodyGapInternationalDays or DetectionThresholds.CustodyGapDomesticDays)
-                    {
-                        await RescheduleAsync(batch, inputs, change.EffectiveFrom, cancellationToken);
-                    }
-                    break;
-            }
-        }
-        await RefoldAsync(batch, inputs, streams, touched, batch.ThroughSeqId, cancellationToken);
-        await inputs.SaveAsync(batch, cancellationToken);
+        await DeadlineWalk.RunAsync(batch, inputs, data => data is IChipEvent and not (ChipLocationAttested or ChipTenantAssigned),
+            (chips, through) => RefoldAsync(batch, inputs, streams, chips, through, cancellationToken),
+            (previous, now) => TickAsync(batch, inputs, previous, now, cancellationToken),
+            change => change.Threshold is DetectionThresholds.CustodyGapInternationalDays or DetectionThresholds.CustodyGapDomesticDays
+                ? RescheduleAsync(batch, inputs, change.EffectiveFrom, cancellationToken)
+                : Task.CompletedTask,
+            cancellationToken);
     }
 
     /// <summary>Folds the touched chips up to <paramref name="throughSeqId"/>, replaces their shipments and re-judges the acts they belong to.</summary>
     private async Task RefoldAsync(
-        AsyncProjectionBatch batch, RuleInputs inputs, Dictionary<string, List<SequencedChipEvent>> streams, HashSet<string> touched,
+        AsyncProjectionBatch batch, RuleInputs inputs, Dictionary<string, List<SequencedChipEvent>> streams, string[] chips,
         long throughSeqId, CancellationToken cancellationToken)
     {
-        if (touched.Count == 0) return;
-        var chips = touched.ToArray();
-        touched.Clear();
         var rows = chips.SelectMany(chip => CustodyGapFold.Of(chip, [.. streams.GetValueOrDefault(chip, []).Where(e => e.SeqId <= throughSeqId)])).ToList();
 
         var groups = new HashSet<string>(rows.Select(r => r.GroupKey), StringComparer.Ordinal);
@@ -123,37 +107,14 @@ public sealed class CustodyGapProjection(EventSerializer serializer) : IAsyncPro
     /// <summary>A tick judges the acts due since the previous tick and those changed since it, and nothing else.</summary>
     private static async Task TickAsync(AsyncProjectionBatch batch, RuleInputs inputs, Instant? previous, Instant now, CancellationToken cancellationToken)
     {
-        var groups = new List<string>();
-        await using (var due = batch.CreateCommand(
-            $"""
-            select group_key from {batch.Table(DueTable)} where due_at <= $2 and ($1::timestamptz is null or due_at > $1)
-            union
-            select group_key from {batch.Table(DueTable)} where dirty and due_at <= $2
-            """))
-        {
-            due.Parameters.Add(new NpgsqlParameter<Instant?> { TypedValue = previous });
-            due.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = now });
-            await using var reader = await due.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) groups.Add(reader.GetString(0));
-        }
-        // Acts changed but not yet due are reached by the due range of the tick that passes their deadline.
-        await using (var clear = batch.CreateCommand($"update {batch.Table(DueTable)} set dirty = false where dirty"))
-        {
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var groups = await Due.FellDueAsync(batch, previous, now, cancellationToken);
         await JudgeAsync(batch, inputs, groups, mayOpen: true, markChanged: false, cancellationToken);
     }
 
     /// <summary>A changed deadline threshold moves the deadlines of the acts shipped from its effective instant on.</summary>
     private static async Task RescheduleAsync(AsyncProjectionBatch batch, RuleInputs inputs, Instant effectiveFrom, CancellationToken cancellationToken)
     {
-        var groups = new List<string>();
-        await using (var command = batch.CreateCommand($"select group_key from {batch.Table(DueTable)} where shipped_at >= $1"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = effectiveFrom });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) groups.Add(reader.GetString(0));
-        }
+        var groups = await Due.AnchoredFromAsync(batch, effectiveFrom, cancellationToken);
         await JudgeAsync(batch, inputs, groups, mayOpen: false, markChanged: true, cancellationToken);
     }
 
@@ -161,52 +122,11 @@ public sealed class CustodyGapProjection(EventSerializer serializer) : IAsyncPro
         AsyncProjectionBatch batch, RuleInputs inputs, IReadOnlyCollection<string> groups, bool mayOpen, bool markChanged, CancellationToken cancellationToken)
     {
         if (groups.Count == 0) return;
-        var shipments = groups.ToDictionary(g => g, _ => new List<CustodyGapShipment>(), StringComparer.Ordinal);
-        await using (var command = batch.CreateCommand(
-            $"""
-            select chip_id, seq_id, shipper_id, origin_country, consignee_id, destination_country, shipped_at, received_at, receipt_seq_id, voided, group_key
-            from {batch.Table(ShipmentsTable)} where group_key = any($1)
-            """))
-        {
-            command.Parameters.Add(TouchedStreams.Texts(groups));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                shipments[reader.GetString(10)].Add(new CustodyGapShipment(
-                    reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetFieldValue<Instant>(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7), reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.GetBoolean(9)));
-            }
-        }
+        var shipments = await Shipments.JudgeAsync(batch, groups,
+            (rows, existing) => CustodyGapJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen), cancellationToken);
 
-        var existing = await FlagTable.ReadByGroupAsync(batch, FlagsTable, groups, cancellationToken);
-        var flags = new List<(string, Flag)>();
-        foreach (var (group, rows) in shipments)
-        {
-            if (CustodyGapJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing.GetValueOrDefault(group), mayOpen) is { } flag)
-            {
-                flags.Add((group, flag));
-            }
-        }
-        await FlagTable.UpsertAsync(batch, FlagsTable, flags, cancellationToken);
-
-        var scheduled = shipments.Where(s => s.Value.Count > 0)
-            .Select(s => (Group: s.Key, First: s.Value.MinBy(r => r.SeqId)!)).ToList();
-        await using var write = batch.CreateBatch();
-        var gone = new NpgsqlBatchCommand($"delete from {batch.Table(DueTable)} where group_key = any($1)");
-        gone.Parameters.Add(TouchedStreams.Texts(shipments.Where(s => s.Value.Count == 0).Select(s => s.Key)));
-        write.BatchCommands.Add(gone);
-        var upsert = new NpgsqlBatchCommand(
-            $"""
-            insert into {batch.Table(DueTable)} as d (group_key, shipped_at, due_at, dirty)
-            select * from unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::boolean[])
-            on conflict (group_key) do update set due_at = excluded.due_at, dirty = d.dirty or excluded.dirty
-            """);
-        upsert.Parameters.Add(TouchedStreams.Texts(scheduled.Select(s => s.Group)));
-        upsert.Parameters.Add(new NpgsqlParameter<Instant[]> { TypedValue = [.. scheduled.Select(s => s.First.ShippedAt)] });
-        upsert.Parameters.Add(new NpgsqlParameter<Instant[]> { TypedValue = [.. scheduled.Select(s => CustodyGapJudgement.Deadline(s.First, inputs.Thresholds).Due)] });
-        upsert.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. scheduled.Select(_ => markChanged)] });
-        write.BatchCommands.Add(upsert);
-        await write.ExecuteNonQueryAsync(cancellationToken);
+        var scheduled = shipments.Where(s => s.Value.Count > 0).Select(s => (Group: s.Key, First: s.Value.MinBy(r => r.SeqId)!))
+            .Select(s => new GroupDue(s.Group, CustodyGapJudgement.Deadline(s.First, inputs.Thresholds).Due, s.First.ShippedAt)).ToList();
+        await Due.ScheduleAsync(batch, shipments.Keys, scheduled, markChanged, cancellationToken);
     }
 }

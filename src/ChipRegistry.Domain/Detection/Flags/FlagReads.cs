@@ -1,6 +1,21 @@
+using ChipRegistry.Domain.Detection.AttestationSilence;
+using ChipRegistry.Domain.Detection.ConcentrationThreshold;
+using ChipRegistry.Domain.Detection.ConsigneeMismatch;
 using ChipRegistry.Domain.Detection.CustodyGap;
+using ChipRegistry.Domain.Detection.Divergence;
+using ChipRegistry.Domain.Detection.IdleInventory;
+using ChipRegistry.Domain.Detection.ImpossibleSerial;
+using ChipRegistry.Domain.Detection.LateReport;
 using ChipRegistry.Domain.Detection.LicenceCheckFailed;
+using ChipRegistry.Domain.Detection.LocationMismatch;
+using ChipRegistry.Domain.Detection.NewEntity;
+using ChipRegistry.Domain.Detection.OverCapacity;
+using ChipRegistry.Domain.Detection.PayerJurisdiction;
+using ChipRegistry.Domain.Detection.PreRuleSurge;
+using ChipRegistry.Domain.Detection.RestrictedTenancy;
 using ChipRegistry.Domain.Detection.Reviews;
+using ChipRegistry.Domain.Detection.TaintedOrigin;
+using ChipRegistry.Domain.Detection.TransshipmentHop;
 using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using NodaTime;
@@ -45,6 +60,21 @@ public sealed class FlagReads(IEventStore store, NpgsqlDataSource dataSource, Ev
     {
         [CustodyGapJudgement.Rule] = CustodyGapProjection.FlagsTable,
         [LicenceCheckFailedJudgement.Rule] = LicenceCheckFailedProjection.FlagsTable,
+        [LateReportJudgement.Rule] = LateReportProjection.FlagsTable,
+        [ConsigneeMismatchJudgement.Rule] = ConsigneeMismatchProjection.FlagsTable,
+        [LocationMismatchJudgement.Rule] = LocationMismatchProjection.FlagsTable,
+        [ImpossibleSerialJudgement.Rule] = ImpossibleSerialProjection.FlagsTable,
+        [AttestationSilenceJudgement.Rule] = AttestationSilenceProjection.FlagsTable,
+        [TaintedOriginJudgement.Rule] = TaintedOriginProjection.FlagsTable,
+        [OverCapacityJudgement.Rule] = OverCapacityProjection.FlagsTable,
+        [NewEntityJudgement.Rule] = NewEntityProjection.FlagsTable,
+        [IdleInventoryJudgement.Rule] = IdleInventoryProjection.FlagsTable,
+        [PayerJurisdictionJudgement.Rule] = PayerJurisdictionProjection.FlagsTable,
+        [TransshipmentHopJudgement.Rule] = TransshipmentHopProjection.FlagsTable,
+        [DivergenceJudgement.Rule] = DivergenceProjection.FlagsTable,
+        [RestrictedTenancyJudgement.Rule] = RestrictedTenancyProjection.FlagsTable,
+        [ConcentrationThresholdJudgement.Rule] = ConcentrationThresholdProjection.FlagsTable,
+        [PreRuleSurgeJudgement.Rule] = PreRuleSurgeProjection.FlagsTable,
     };
 
     public async Task<FlagPage> ListAsync(FlagQuery query, CancellationToken cancellationToken = default)

@@ -76,6 +76,19 @@ public static class FlagTable
             TypedValue = [.. flags.Select(f => System.Text.Json.JsonSerializer.Serialize(f.Flag.Chips))] });
         p.Add(TouchedStreams.Texts(flags.Select(f => f.Flag.Explanation)));
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await NotifyAsync(batch, flags, cancellationToken);
+    }
+
+    /// <summary>
+    /// The webhooks' outbox, in the batch's transaction (docs/webhooks.md): each flag's status is enqueued if it was
+    /// never notified. A rebuild writes shadow tables no reader has seen yet and enqueues nothing, not even a status
+    /// only the new code finds: the live runner notifies it the next time it writes that flag after the swap.
+    /// </summary>
+    private static async Task NotifyAsync(AsyncProjectionBatch batch, IReadOnlyList<(string GroupKey, Flag Flag)> flags, CancellationToken cancellationToken)
+    {
+        if (batch.Rebuilding) return;
+        await Webhooks.WebhookOutbox.EnqueueAsync(batch.CreateCommand, batch.Schema.Quoted,
+            [.. flags.Select(f => (f.Flag, Webhooks.WebhookEventKinds.OfStatus(f.Flag)))], cancellationToken);
     }
 
     /// <summary>Reads a flag from <see cref="Columns"/>, starting at <paramref name="at"/>.</summary>

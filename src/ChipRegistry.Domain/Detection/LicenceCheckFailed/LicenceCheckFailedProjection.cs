@@ -18,7 +18,13 @@ public sealed class LicenceCheckFailedProjection : IAsyncProjection
 {
     public const string Prefix = "licence_check";
     public const string FlagsTable = Prefix + "_flags";
-    private const string ShipmentsTable = Prefix + "_shipments";
+    public const string ShipmentsTable = Prefix + "_shipments";
+
+    private static readonly GroupedFacts<FailedLicenceCheck> Shipments = new(ShipmentsTable,
+        "event_id, chip_id, seq_id, shipper_id, consignee_id, destination_country, shipped_at, result, detail, voided",
+        reader => new FailedLicenceCheck(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), reader.GetFieldValue<Instant>(6), reader.GetString(7), reader.GetString(8), reader.GetBoolean(9)),
+        FlagsTable);
 
     public string Name => Prefix;
 
@@ -84,26 +90,6 @@ public sealed class LicenceCheckFailedProjection : IAsyncProjection
         }
         if (groups.Count == 0) return;
 
-        var shipments = groups.ToDictionary(g => g, _ => new List<FailedLicenceCheck>(), StringComparer.Ordinal);
-        await using (var read = batch.CreateCommand(
-            $"""
-            select event_id, chip_id, seq_id, shipper_id, consignee_id, destination_country, shipped_at, result, detail, voided, group_key
-            from {batch.Table(ShipmentsTable)} where group_key = any($1)
-            """))
-        {
-            read.Parameters.Add(TouchedStreams.Texts(groups));
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                shipments[reader.GetString(10)].Add(new FailedLicenceCheck(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2),
-                    reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetFieldValue<Instant>(6), reader.GetString(7),
-                    reader.GetString(8), reader.GetBoolean(9)));
-            }
-        }
-        var existing = await FlagTable.ReadByGroupAsync(batch, FlagsTable, groups, cancellationToken);
-        var flags = shipments
-            .Select(s => (s.Key, Flag: LicenceCheckFailedJudgement.Judge(s.Value, existing.GetValueOrDefault(s.Key))))
-            .Where(f => f.Flag is not null).Select(f => (f.Key, f.Flag!)).ToList();
-        await FlagTable.UpsertAsync(batch, FlagsTable, flags, cancellationToken);
+        await Shipments.JudgeAsync(batch, groups, LicenceCheckFailedJudgement.Judge, cancellationToken);
     }
 }

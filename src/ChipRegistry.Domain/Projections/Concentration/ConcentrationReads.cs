@@ -25,7 +25,10 @@ public sealed class ConcentrationReads(SchemaName schema, NpgsqlDataSource dataS
         var s = schema.Quoted;
         var (key, parentCountry, declaredPower) = Columns(query.Grouping);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
+        // One snapshot for the rows and the position they reflect: read apart, a batch committed between the two
+        // statements gave a position the rows did not yet show, and a caller waiting for it read stale rows.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var rows = new NpgsqlBatchCommand(
             $"""
             with combos as (

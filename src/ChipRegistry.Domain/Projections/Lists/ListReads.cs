@@ -83,7 +83,10 @@ public sealed class ListReads(IEventStore store, NpgsqlDataSource dataSource, Ev
         }
         var schema = store.Schema.Quoted;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
+        // One snapshot for the rows and the position they reflect: read apart, a batch committed between the two
+        // statements gave a position the rows did not yet show, and a caller waiting for it read stale rows.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var rows = new NpgsqlBatchCommand(
             $"select {idColumn}, state::text from {schema}.{table} {where.Sql} order by {idColumn} limit {where.Parameter(limit + 1)}");
         rows.Parameters.AddRange(where.Parameters.ToArray());

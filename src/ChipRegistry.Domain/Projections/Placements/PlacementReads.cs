@@ -20,7 +20,10 @@ public sealed class PlacementReads(RegistryReads reads, NpgsqlDataSource dataSou
     {
         var schema = reads.Store.Schema.Quoted;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
+        // One snapshot for the rows and the position they reflect: read apart, a batch committed between the two
+        // statements gave a position the rows did not yet show, and a caller waiting for it read stale rows.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var rows = new NpgsqlBatchCommand(
             $"""
             select chip_id, ordinal, valid_from, valid_to, status, model_id, owner_id, custodian_id, country, facility_id, cluster_id,

@@ -12,6 +12,7 @@ public sealed class FlagArrangement(ApiFixture host) : IMatrixArrangement
         "POST /api/v1/flags/{flagId}/reviews",
         "GET /api/v1/chips/{chipId}/flags",
         "GET /api/v1/organisations/{organisationId}/flags",
+        "GET /api/v1/licence-check-failures",
     ];
 
     public async Task<ArrangedCall> ArrangeAsync(string endpoint, MatrixCaller caller, bool related)
@@ -23,6 +24,7 @@ public sealed class FlagArrangement(ApiFixture host) : IMatrixArrangement
             "GET /api/v1/flags/{flagId}" => new ArrangedCall($"/api/v1/flags/{flag.FlagId}"),
             "POST /api/v1/flags/{flagId}/reviews" => new ArrangedCall($"/api/v1/flags/{flag.FlagId}/reviews", new { action = "acknowledge", reason = "matrix" }),
             "GET /api/v1/chips/{chipId}/flags" => new ArrangedCall($"/api/v1/chips/{flag.ChipId}/flags"),
+            "GET /api/v1/licence-check-failures" => new ArrangedCall($"/api/v1/licence-check-failures?chipId={flag.ChipId}"),
             _ => new ArrangedCall($"/api/v1/organisations/{flag.ShipperId}/flags"),
         };
     }

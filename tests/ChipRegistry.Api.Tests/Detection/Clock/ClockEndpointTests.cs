@@ -52,7 +52,12 @@ public sealed class ClockEndpointTests(ApiFixture host) : IClassFixture<ApiFixtu
     [Fact]
     public async Task an_hourly_clock_refuses_manual_ticks()
     {
-        await using var hourly = await host.StartAnotherAsync(builder => builder.UseSetting("Registry:Clock", "hourly"));
+        // A database of its own: an hourly host ticks the hour just begun when it starts, and in the class's database
+        // that tick (today) would refuse every earlier manual tick of the other tests, in whatever order they run.
+        await using var database = await ChipRegistry.Testing.TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
+        await using var hourly = await host.StartAnotherAsync(builder => builder
+            .UseSetting("ConnectionStrings:Registry", database.ConnectionString)
+            .UseSetting("Registry:Clock", "hourly"));
         using var client = hourly.Server.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/clock-ticks")
         {
@@ -63,7 +68,7 @@ public sealed class ClockEndpointTests(ApiFixture host) : IClassFixture<ApiFixtu
         var refused = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal((HttpStatusCode.Conflict, "clock_not_manual"), (refused.StatusCode, await ApiFixture.ProblemCodeAsync(refused)));
-        Assert.DoesNotContain(Instant.FromUtc(2026, 3, 2, 10, 0), await ClockTicksAsync());
+        Assert.DoesNotContain(Instant.FromUtc(2026, 3, 2, 10, 0), await ClockTicks.ReadAsync(database));
     }
 
     /// <summary>The clock stream's tick instants, in stream order.</summary>
