@@ -140,9 +140,11 @@ public sealed class ConcentrationPropertyTests(RegistryStoreFixture fixture) : I
             var k = random.Next(1, events.Count - 1);
             (events[k], events[k + 1]) = (events[k + 1], events[k]);
         }
-        if (random.Next(3) == 0)
+        // The fabrication is never voided alone: the registry voids every event depending on it first, and the oracle
+        // folds only what a registry could hold.
+        if (events.Count > 1 && random.Next(3) == 0)
         {
-            var target = events[random.Next(events.Count)];
+            var target = events[random.Next(1, events.Count)];
             events.Add(new ChipEventVoided(Guid.NewGuid(), chip, target.EventId, target.EventId, "mistake", "mk", events.Max(e => e.OccurredAt) + Duration.FromDays(1)));
         }
         var cut = new[] { random.Next(events.Count + 1), random.Next(events.Count + 1) }.Order().ToArray();
