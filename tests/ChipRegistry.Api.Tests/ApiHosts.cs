@@ -1,6 +1,7 @@
 using Alba;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace ChipRegistry.Api.Tests;
 
@@ -13,6 +14,7 @@ public static class ApiHosts
         {
             // A test host's clock ticks only when a test says so: an hourly tick landing mid-test would change its event counts.
             builder.UseSetting("Registry:Clock", "manual");
+            builder.ConfigureLogging(logging => logging.AddProvider(ServerErrors.Provider));
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
