@@ -10,7 +10,6 @@ using ChipRegistry.Domain.Projections.Concentration;
 using ChipRegistry.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
-using NodaTime.Text;
 using Npgsql;
 
 namespace ChipRegistry.Api.Concentration;
@@ -55,7 +54,7 @@ public static class GetConcentrationEndpoint
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_status", "The status is not one a counted chip has.", $"status is one of {string.Join(", ", Statuses)}.");
             }
             var size = Paging.Size(top, 50, 500, Paging.InvalidLimit);
-            var day = asOf is null ? clock.GetCurrentInstant().InUtc().Date : AsOf(asOf);
+            var day = asOf is null ? clock.GetCurrentInstant().InUtc().Date : QueryDays.Parse(asOf, "asOf", "invalid_as_of");
             (decimal H100Equivalents, string Key)? after = cursor is null ? null : Cursor.Read(cursor);
             var operatorOnly = context.User.ReadsEverything() ? null : context.User.Actor().OrganisationId;
 
@@ -75,14 +74,6 @@ public static class GetConcentrationEndpoint
         .WithResponseExample(StatusCodes.Status200OK, ConcentrationResponse.Example)
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         return endpoints;
-    }
-
-    private static LocalDate AsOf(string text)
-    {
-        var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success && parsed.Value.Year is >= 1800 and <= 2200
-            ? parsed.Value
-            : throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_as_of", "asOf is not a date.", "asOf is a calendar date, yyyy-MM-dd, between the years 1800 and 2200.");
     }
 
     /// <summary>The position after the last group of a page: its H100-equivalents and key (the order's two columns).</summary>

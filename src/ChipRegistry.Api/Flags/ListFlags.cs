@@ -6,7 +6,6 @@ using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Detection.Flags;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
-using NodaTime.Text;
 
 namespace ChipRegistry.Api.Flags;
 
@@ -98,26 +97,16 @@ public static class ListFlagsEndpoint
         Instant? periodStart = null, periodEnd = null;
         if (from is not null && to is not null)
         {
-            var (start, end) = (Day(from, "from", "invalid_period"), Day(to, "to", "invalid_period"));
+            var (start, end) = (QueryDays.Parse(from, "from", "invalid_period"), QueryDays.Parse(to, "to", "invalid_period"));
             if (end < start)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_period", "A period needs both ends.", "Give from and to (yyyy-MM-dd) together, from <= to.");
             }
-            periodStart = StartOf(start);
-            periodEnd = StartOf(end.PlusDays(1));
+            periodStart = QueryDays.StartOf(start);
+            periodEnd = QueryDays.StartOf(end.PlusDays(1));
         }
-        Instant? asOfEnd = asOf is null ? null : StartOf(Day(asOf, "asOf", "invalid_as_of").PlusDays(1));
+        Instant? asOfEnd = asOf is null ? null : QueryDays.StartOf(QueryDays.Parse(asOf, "asOf", "invalid_as_of").PlusDays(1));
         return new FlagQuery(Rule: ruleNumber, Severity: severity, Status: status, AsOfEnd: asOfEnd, PeriodStart: periodStart, PeriodEnd: periodEnd,
             AfterId: ListCursors.Decode(cursor), Limit: Paging.Size(limit, DefaultLimit, MaxLimit));
-    }
-
-    private static Instant StartOf(LocalDate day) => day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
-
-    private static LocalDate Day(string text, string field, string code)
-    {
-        var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success && parsed.Value.Year is >= 1800 and <= 2200
-            ? parsed.Value
-            : throw new ApiProblemException(StatusCodes.Status400BadRequest, code, $"{field} is not a date.", $"{field} is a calendar date, yyyy-MM-dd, between the years 1800 and 2200.");
     }
 }

@@ -7,7 +7,6 @@ using ChipRegistry.Domain.Detection.LicenceCheckFailed;
 using ChipRegistry.Domain.Licences;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
-using NodaTime.Text;
 
 namespace ChipRegistry.Api.Flags;
 
@@ -41,23 +40,26 @@ public static class ListLicenceCheckFailuresEndpoint
     public static IReadOnlyList<string> FailingResults { get; } =
         [.. Enum.GetValues<LicenceCheckResult>().Where(FailedLicenceCheck.Fails).Select(r => r.ToCode())];
 
+    /// <summary>The failing result a filter names, or null for none; anything else is refused (400 invalid_licence_check_result).</summary>
+    public static string? FailingResult(string? result) =>
+        result is null || FailingResults.Contains(result, StringComparer.Ordinal)
+            ? result
+            : throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_licence_check_result", "The result is not a failing licence-check result.",
+                $"Use one of: {string.Join(", ", FailingResults)}.");
+
     public static RouteGroupBuilder MapListLicenceCheckFailures(this RouteGroupBuilder group)
     {
         group.MapGet("/licence-check-failures", async Task<Ok<LicenceCheckFailurePageResponse>> (string? result, string? destinationCountry,
             string? shipperId, string? consigneeId, string? chipId, string? from, string? to, bool? includeVoided, string? cursor, int? limit,
             LicenceCheckFailureReads failures, CancellationToken cancellationToken) =>
         {
-            if (result is not null && !FailingResults.Contains(result, StringComparer.Ordinal))
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_licence_check_result", "The result is not a failing licence-check result.",
-                    $"Use one of: {string.Join(", ", FailingResults)}.");
-            }
+            FailingResult(result);
             if (destinationCountry is not null && !Countries.IsAlpha2(destinationCountry))
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_country", "The country is not an ISO 3166-1 alpha-2 code.", "Use two upper-case letters, e.g. SG.");
             }
-            var fromDay = from is null ? (LocalDate?)null : Day(from, "from");
-            var toDay = to is null ? (LocalDate?)null : Day(to, "to");
+            var fromDay = from is null ? (LocalDate?)null : QueryDays.Parse(from, "from", "invalid_period");
+            var toDay = to is null ? (LocalDate?)null : QueryDays.Parse(to, "to", "invalid_period");
             if (fromDay > toDay)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_period", "The period ends before it starts.", "Give from <= to (yyyy-MM-dd, UTC days, inclusive).");
@@ -68,7 +70,7 @@ public static class ListLicenceCheckFailuresEndpoint
                 after = long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var seqId) ? seqId : throw Paging.InvalidCursor();
             }
             var query = new LicenceCheckFailureQuery(result, destinationCountry, ListCursors.Filter("shipperId", shipperId), ListCursors.Filter("consigneeId", consigneeId),
-                ListCursors.Filter("chipId", chipId), fromDay is { } f ? StartOf(f) : null, toDay is { } t ? StartOf(t.PlusDays(1)) : null, includeVoided ?? false, after,
+                ListCursors.Filter("chipId", chipId), fromDay is { } f ? QueryDays.StartOf(f) : null, toDay is { } t ? QueryDays.StartOf(t.PlusDays(1)) : null, includeVoided ?? false, after,
                 Paging.Size(limit, DefaultLimit, MaxLimit));
             var page = await failures.ListAsync(query, cancellationToken);
             return TypedResults.Ok(new LicenceCheckFailurePageResponse([.. page.Shipments.Select(LicenceCheckFailureResponse.From)],
@@ -79,15 +81,5 @@ public static class ListLicenceCheckFailuresEndpoint
         .WithResponseExample(StatusCodes.Status200OK, new LicenceCheckFailurePageResponse([LicenceCheckFailureResponse.Example], "NDgyMTE"))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
         return group;
-    }
-
-    private static Instant StartOf(LocalDate day) => day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
-
-    private static LocalDate Day(string text, string field)
-    {
-        var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success && parsed.Value.Year is >= 1800 and <= 2200
-            ? parsed.Value
-            : throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_period", $"{field} is not a date.", $"{field} is a calendar date, yyyy-MM-dd, between the years 1800 and 2200.");
     }
 }

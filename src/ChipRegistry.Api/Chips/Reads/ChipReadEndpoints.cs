@@ -100,11 +100,7 @@ public static class ChipReadEndpoints
         chips.MapGet("", async (string? owner, string? custodian, string? facility, string? model, string? status, string? country, string? licenceCheck,
             string? cursor, int? limit, HttpContext context, RegistryReads reads, CancellationToken cancellationToken) =>
         {
-            if (licenceCheck is not null && !Flags.ListLicenceCheckFailuresEndpoint.FailingResults.Contains(licenceCheck, StringComparer.Ordinal))
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_licence_check_result", "The result is not a failing licence-check result.",
-                    $"Use one of: {string.Join(", ", Flags.ListLicenceCheckFailuresEndpoint.FailingResults)}.");
-            }
+            Flags.ListLicenceCheckFailuresEndpoint.FailingResult(licenceCheck);
             foreach (var (name, value) in new[] { ("owner", owner), ("custodian", custodian), ("facility", facility), ("model", model) })
             {
                 if (value is not null && (value.Length is 0 or > MaxFilterLength))
