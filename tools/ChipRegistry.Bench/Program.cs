@@ -4,6 +4,7 @@ using ChipRegistry.Bench;
 // tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--only all|bulk|single|commands|daemon] [--statements] [--commit SHA]
 // tools/bench.sh api [--events N] [--samples N] [--warm-up N] [--commit SHA]
 // tools/bench.sh projections [--chips N] [--seed S] [--reuse] [--commit SHA]
+// tools/bench.sh detection [--chips N] [--seed S] [--commit SHA]
 if (args.Length > 0 && args[0] == "api")
 {
     var api = new ApiBenchSettings();
@@ -46,11 +47,29 @@ if (args.Length > 0 && args[0] == "projections")
     await ProjectionsBenchmark.RunAsync(projections);
     return 0;
 }
+if (args.Length > 0 && args[0] == "detection")
+{
+    var detection = new DetectionBenchSettings();
+    for (var i = 1; i < args.Length; i += 2)
+    {
+        var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+        detection = args[i] switch
+        {
+            "--chips" => detection with { Chips = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--seed" => detection with { Seed = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
+            "--commit" => detection with { Commit = value },
+            _ => throw new ArgumentException($"unknown option {args[i]}"),
+        };
+    }
+    await DetectionBenchmark.RunAsync(detection);
+    return 0;
+}
 if (args.Length == 0 || args[0] != "event-store")
 {
     await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--only all|bulk|single|commands|daemon] [--statements] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench api [--events N] [--samples N] [--warm-up N] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench projections [--chips N] [--seed S] [--reuse] [--commit SHA]");
+    await Console.Error.WriteLineAsync("       bench detection [--chips N] [--seed S] [--commit SHA]");
     return 2;
 }
 var settings = new BenchSettings();
