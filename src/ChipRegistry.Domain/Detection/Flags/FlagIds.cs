@@ -7,14 +7,16 @@ namespace ChipRegistry.Domain.Detection.Flags;
 /// <summary>
 /// A flag's id derives from its rule, its subject and its first evidence (the lowest sequence number of the events that
 /// define its group), never from a counter or the clock, so a rebuild gives every flag the id it had and the reviews
-/// recorded against that id still find it.
+/// recorded against that id still find it. A rule whose groups of one subject can share their first evidence names
+/// the group as well (<paramref name="group"/>: rule 7's rule date, since every rule date's group of an organisation
+/// starts at its first acquisition).
 /// </summary>
 public static class FlagIds
 {
-    public static string Of(int rule, FlagSubject subject, long firstEvidence)
+    public static string Of(int rule, FlagSubject subject, long firstEvidence, string? group = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var seed = string.Create(CultureInfo.InvariantCulture, $"{rule}|{subject.Kind}|{subject.Id}|{firstEvidence}");
+        var seed = string.Create(CultureInfo.InvariantCulture, $"{rule}|{subject.Kind}|{subject.Id}|{firstEvidence}{(group is null ? "" : "|" + group)}");
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(seed));
         return string.Create(CultureInfo.InvariantCulture, $"r{rule:00}-{Convert.ToHexStringLower(hash, 0, 10)}");
     }

@@ -128,7 +128,7 @@ public static class PreRuleSurgeJudgement
         }
         var surge = finding.Surge;
         var subject = new FlagSubject(FlagSubjectKinds.Organisation, subjectId);
-        var id = FlagIds.Of(Rule, subject, first);
+        var id = FlagIds.Of(Rule, subject, first, rule.Id);
         if (!NeedsWindow(finding, latestTick, had, mayOpen))
         {
             var reached = surge is not null && latestTick is { } tick && surge.At <= tick;

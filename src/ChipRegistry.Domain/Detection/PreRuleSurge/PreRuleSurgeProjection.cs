@@ -88,19 +88,29 @@ public sealed class PreRuleSurgeProjection(EventSerializer serializer) : IAsyncP
         var rows = new List<SurgeAcquisition>();
         foreach (var (chip, a) in acquisitions)
         {
-            rows.Add(new SurgeAcquisition(chip, a.SeqId, a.AcquirerId, a.ModelId, a.At, a.Voided));
+            // As the table keeps it (microseconds), so a row read back compares equal to the one refolded.
+            var at = PostgresTime.Truncate(a.At);
+            rows.Add(new SurgeAcquisition(chip, a.SeqId, a.AcquirerId, a.ModelId, at, a.Voided));
             var parent = reference.DirectoryAt(a.SeqId).UltimateParentId(a.AcquirerId, a.At.InUtc().Date);
-            if (parent != a.AcquirerId) rows.Add(new SurgeAcquisition(chip, a.SeqId, parent, a.ModelId, a.At, a.Voided));
+            if (parent != a.AcquirerId) rows.Add(new SurgeAcquisition(chip, a.SeqId, parent, a.ModelId, at, a.Voided));
         }
 
-        var touched = new HashSet<(string Subject, string Model, Instant At)>(rows.Select(r => (r.SubjectId, r.ModelId, r.At)));
+        // Only what changed is recounted and judged: a sale refolds the chip, but the maker's fabrication of it stands as
+        // it was, and judging the maker again at every sale of its chips is what made this rule slow.
+        var changed = new HashSet<SurgeAcquisition>(rows);
         await using (var delete = batch.CreateCommand(
-            $"delete from {batch.Table(AcquisitionsTable)} where chip_id = any($1) returning subject_id, model_id, acquired_at"))
+            $"delete from {batch.Table(AcquisitionsTable)} where chip_id = any($1) returning chip_id, seq_id, subject_id, model_id, acquired_at, voided"))
         {
             delete.Parameters.Add(TouchedStreams.Texts(chips));
             await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) touched.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<Instant>(2)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var old = new SurgeAcquisition(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetFieldValue<Instant>(4), reader.GetBoolean(5));
+                if (!changed.Remove(old)) changed.Add(old);
+            }
         }
+        var touched = changed.Select(a => (Subject: a.SubjectId, Model: a.ModelId, a.At)).ToHashSet();
         var subjects = touched.Select(t => t.Subject).ToHashSet(StringComparer.Ordinal);
         if (rows.Count > 0)
         {

@@ -50,6 +50,32 @@ public sealed class PreRuleSurgeJudgementTests
     public void ten_times_the_mean_is_high() => Assert.Equal(FlagSeverities.High, Rule2026Flag(270)?.Severity);
 
     [Fact]
+    public void surges_before_two_rule_dates_are_two_flags_with_ids_of_their_own()
+    {
+        // Every rule date's group of an organisation starts at its first acquisition: the ids must still differ, or the
+        // second flag overwrites the first (in the daemon, a duplicate key that failed every batch of the organisation).
+        var acquisitions = new List<SurgeAcquisition>();
+        var seq = 100L;
+        void Buy(Instant at, int chips)
+        {
+            for (var i = 0; i < chips; i++) acquisitions.Add(new SurgeAcquisition($"chip-{seq}", seq++, "stock-co", "nvidia-h20", at, false));
+        }
+        for (var at = Instant.FromUtc(2024, 1, 1, 0, 0); at < Instant.FromUtc(2026, 1, 15, 0, 0); at += Duration.FromDays(30)) Buy(at, 10);
+        Buy(Instant.FromUtc(2025, 3, 1, 12, 0), 60);
+        Buy(Instant.FromUtc(2025, 10, 15, 12, 0), 150);
+
+        var flags = PreRuleSurgeJudgement.Judge("stock-co", acquisitions, new ThresholdCalendar(), Instant.FromUtc(2026, 2, 1, 0, 0),
+            new Dictionary<string, Flag>(), mayOpen: true).Where(v => v.Flag is not null).ToDictionary(v => v.GroupKey, v => v.Flag!);
+
+        var notice = flags[PreRuleSurgeJudgement.GroupKey("stock-co", RuleCalendar.IndividualNotice2025)];
+        var rule2026 = flags[PreRuleSurgeJudgement.GroupKey("stock-co", RuleCalendar.Rule2026)];
+        Assert.Equal(Instant.FromUtc(2025, 3, 1, 12, 0), notice.OpenedAt);
+        Assert.Equal(Instant.FromUtc(2025, 10, 15, 12, 0), rule2026.OpenedAt);
+        Assert.NotEqual(notice.Id, rule2026.Id);
+        Assert.Equal(flags.Count, flags.Values.Select(f => f.Id).Distinct().Count());
+    }
+
+    [Fact]
     public void a_rule_never_in_force_is_no_rule_date_and_a_rule_naming_other_models_does_not_affect_this_one()
     {
         Assert.DoesNotContain(RuleCalendar.Diffusion2025, PreRuleSurgeJudgement.Rules);

@@ -1,5 +1,6 @@
 using ChipRegistry.Domain.Detection.Flags;
 using ChipRegistry.Domain.Detection.PreRuleSurge;
+using ChipRegistry.Domain.Policy;
 using ChipRegistry.Domain.Tests.Persistence;
 using NodaTime;
 using static ChipRegistry.Domain.Tests.Detection.DetectionScenario;
@@ -44,7 +45,7 @@ public sealed class PreRuleSurgeProjectionTests(RegistryStoreFixture fixture) : 
         await scenario.TickAsync(On(2025, 10, 16));
         var flag = Assert.Single(await scenario.FlagsAsync());
         var evidence = await scenario.SeqIdsAsync(accepted);
-        Assert.Equal(FlagIds.Of(7, new FlagSubject(FlagSubjectKinds.Organisation, "stock-co"), evidence[0]), flag.Id);
+        Assert.Equal(FlagIds.Of(7, new FlagSubject(FlagSubjectKinds.Organisation, "stock-co"), evidence[0], RuleCalendar.Rule2026.Id), flag.Id);
         Assert.Equal((On(2025, 10, 15), (Instant?)null, false, FlagSeverities.Medium), (flag.OpenedAt, flag.ClosedAt, flag.Withdrawn, flag.Severity));
         Assert.Equal(evidence[^11..], flag.Evidence);
         Assert.Equal("11 chips acquired by stock-co in the 90 days to 2025-10-15 (3.67 a month), 3.67 times its monthly mean of 1 over the 6 months "
