@@ -110,6 +110,10 @@ internal static class DetectionBenchmark
             }
             await caughtUp;
             var elapsed = clock.Elapsed;
+            // A dead letter is an event a projection could not apply: its flags are missing, and the time is not comparable.
+            var dead = (await daemon.GetHealthAsync()).Projections.Where(p => p.DeadLetters > 0).ToList();
+            Print($"dead_letters_{string.Join("_", what.Split(' '))}", dead.Count == 0 ? "0" : string.Join(", ", dead.Select(p => $"{p.Name} {p.DeadLetters}")));
+            if (dead.Count > 0) throw new InvalidOperationException($"dead letters in {string.Join(", ", dead.Select(p => p.Name))}");
             foreach (var p in projections.Where(p => finishes && !finished.ContainsKey(p.Name))) finished[p.Name] = elapsed;
             foreach (var (name, at) in finished.OrderBy(f => f.Value))
             {
