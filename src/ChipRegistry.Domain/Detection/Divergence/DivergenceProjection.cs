@@ -131,28 +131,14 @@ public sealed class DivergenceProjection(EventSerializer serializer) : IAsyncPro
     /// <summary>A changed deadline threshold moves the deadlines of the chips delivered from its effective instant on.</summary>
     private static async Task RescheduleAsync(AsyncProjectionBatch batch, RuleInputs inputs, Instant effectiveFrom, CancellationToken cancellationToken)
     {
-        var groups = new List<string>();
-        await using (var command = batch.CreateCommand($"select distinct group_key from {batch.Table(DeliveriesTable)} where delivered_at >= $1"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = effectiveFrom });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) groups.Add(reader.GetString(0));
-        }
+        var groups = await Deliveries.GroupsWhereAsync(batch, "delivered_at >= $1", cancellationToken, new NpgsqlParameter<Instant> { TypedValue = effectiveFrom });
         await JudgeAsync(batch, inputs, groups, mayOpen: false, markChanged: true, cancellationToken);
     }
 
     private static async Task JudgeAsync(
         AsyncProjectionBatch batch, RuleInputs inputs, IReadOnlyCollection<string> groups, bool mayOpen, bool markChanged, CancellationToken cancellationToken)
     {
-        if (groups.Count == 0) return;
-        var dues = new Dictionary<string, Instant>(StringComparer.Ordinal);
-        var deliveries = await Deliveries.JudgeAsync(batch, groups, (rows, existing) =>
-        {
-            var (flag, due) = DivergenceJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen);
-            if (due is { } at && rows.Count > 0) dues[rows[0].GroupKey] = at;
-            return flag;
-        }, cancellationToken);
-
-        await Due.ScheduleAsync(batch, deliveries.Keys, [.. dues.Select(d => new GroupDue(d.Key, d.Value))], markChanged, cancellationToken);
+        await Deliveries.JudgeAndScheduleAsync(batch, groups,
+            (rows, existing) => DivergenceJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen), Due, markChanged, cancellationToken);
     }
 }

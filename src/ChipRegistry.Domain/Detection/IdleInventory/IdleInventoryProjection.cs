@@ -102,27 +102,14 @@ public sealed class IdleInventoryProjection(EventSerializer serializer) : IAsync
     /// <summary>A changed idle threshold moves every organisation's spells: they are judged again (a rare act, on the organisations with idle stock).</summary>
     private static async Task RescheduleAsync(AsyncProjectionBatch batch, RuleInputs inputs, CancellationToken cancellationToken)
     {
-        var groups = new List<string>();
-        await using (var command = batch.CreateCommand($"select distinct group_key from {batch.Table(IntervalsTable)} where idle_until is null or idle_until > delivered_at"))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) groups.Add(reader.GetString(0));
-        }
+        var groups = await Intervals.GroupsWhereAsync(batch, "idle_until is null or idle_until > delivered_at", cancellationToken);
         await JudgeAsync(batch, inputs, groups, mayOpen: false, markChanged: true, cancellationToken);
     }
 
     private static async Task JudgeAsync(
         AsyncProjectionBatch batch, RuleInputs inputs, IReadOnlyCollection<string> groups, bool mayOpen, bool markChanged, CancellationToken cancellationToken)
     {
-        if (groups.Count == 0) return;
-        var dues = new Dictionary<string, Instant>(StringComparer.Ordinal);
-        var intervals = await Intervals.JudgeAsync(batch, groups, (rows, existing) =>
-        {
-            var (flag, due) = IdleInventoryJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen);
-            if (due is { } at && rows.Count > 0) dues[rows[0].GroupKey] = at;
-            return flag;
-        }, cancellationToken);
-
-        await Due.ScheduleAsync(batch, intervals.Keys, [.. dues.Select(d => new GroupDue(d.Key, d.Value))], markChanged, cancellationToken);
+        await Intervals.JudgeAndScheduleAsync(batch, groups,
+            (rows, existing) => IdleInventoryJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen), Due, markChanged, cancellationToken);
     }
 }

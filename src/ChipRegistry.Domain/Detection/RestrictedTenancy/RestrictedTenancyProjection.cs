@@ -129,27 +129,14 @@ public sealed class RestrictedTenancyProjection(EventSerializer serializer) : IA
     /// <summary>A changed tenancy threshold moves every group's spells: they are judged again (a rare act, on the groups with standing tenancies).</summary>
     private static async Task RescheduleAsync(AsyncProjectionBatch batch, RuleInputs inputs, CancellationToken cancellationToken)
     {
-        var groups = new List<string>();
-        await using (var command = batch.CreateCommand($"select distinct group_key from {batch.Table(TenanciesTable)} where not voided"))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) groups.Add(reader.GetString(0));
-        }
+        var groups = await Tenancies.GroupsWhereAsync(batch, "not voided", cancellationToken);
         await JudgeAsync(batch, inputs, groups, mayOpen: false, markChanged: true, cancellationToken);
     }
 
     private static async Task JudgeAsync(
         AsyncProjectionBatch batch, RuleInputs inputs, IReadOnlyCollection<string> groups, bool mayOpen, bool markChanged, CancellationToken cancellationToken)
     {
-        if (groups.Count == 0) return;
-        var dues = new Dictionary<string, Instant>(StringComparer.Ordinal);
-        var tenancies = await Tenancies.JudgeAsync(batch, groups, (rows, existing) =>
-        {
-            var (flag, due) = RestrictedTenancyJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen);
-            if (due is { } at && rows.Count > 0) dues[rows[0].GroupKey] = at;
-            return flag;
-        }, cancellationToken);
-
-        await Due.ScheduleAsync(batch, tenancies.Keys, [.. dues.Select(d => new GroupDue(d.Key, d.Value))], markChanged, cancellationToken);
+        await Tenancies.JudgeAndScheduleAsync(batch, groups,
+            (rows, existing) => RestrictedTenancyJudgement.Judge(rows, inputs.Thresholds, inputs.LatestTick, existing, mayOpen), Due, markChanged, cancellationToken);
     }
 }
