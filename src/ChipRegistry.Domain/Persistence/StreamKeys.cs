@@ -35,6 +35,9 @@ public static class StreamKeys
             : chipId;
     }
 
+    /// <summary>Whether a stream key is a chip's own stream: every other category's key carries '/'.</summary>
+    public static bool IsChip(string streamKey) => !streamKey.Contains('/', StringComparison.Ordinal);
+
     public static string Assembly(string assemblyId) => Key(AssemblyType, assemblyId);
 
     public static string Organisation(string organisationId) => Key(OrganisationType, organisationId);

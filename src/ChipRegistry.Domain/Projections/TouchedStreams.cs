@@ -1,4 +1,5 @@
 using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.Domain.Projections.Placements;
 using ChipRegistry.EventStore;
 using Npgsql;
@@ -13,12 +14,18 @@ namespace ChipRegistry.Domain.Projections;
 /// </summary>
 internal static class TouchedStreams
 {
-    /// <summary>The chips' events with their global sequence numbers, in stream order; other events are skipped.</summary>
+    /// <summary>
+    /// The chips' events with their global sequence numbers, in stream order; other events are skipped. Only chip
+    /// streams are read: a sighting of a serial nobody registered carries a chip event on a stream of its own, and a
+    /// fold that took that stream for the chip's would fail on the first event.
+    /// </summary>
     public static async Task<Dictionary<string, List<SequencedChipEvent>>> ReadChipsAsync(
         AsyncProjectionBatch batch, EventSerializer serializer, string[] chips, CancellationToken cancellationToken)
     {
         var streams = new Dictionary<string, List<SequencedChipEvent>>(StringComparer.Ordinal);
-        await foreach (var (key, seqId, data) in ReadAsync(batch, serializer, chips, cancellationToken))
+        var chipStreams = chips.Where(StreamKeys.IsChip).ToArray();
+        if (chipStreams.Length == 0) return streams;
+        await foreach (var (key, seqId, data) in ReadAsync(batch, serializer, chipStreams, cancellationToken))
         {
             if (data is not IChipEvent e) continue;
             if (!streams.TryGetValue(key, out var list)) streams[key] = list = [];

@@ -71,6 +71,37 @@ public sealed class LotRegistrationTests(RegistryStoreFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task every_projection_passes_a_sighting_of_an_unregistered_serial_without_a_dead_letter()
+    {
+        var registry = await fixture.StartAsync();
+        var serial = Serial(700_002);
+        (await registry.Commands.HandleAsync(
+            new ReportChipObservation(ChipWorld.Id(), serial, "sighting", null, "AE", "seen in a crate at Jebel Ali", ChipWorld.Stranger, ChipWorld.Next()),
+            cancellationToken: Cancel)).EnsureAccepted();
+        (await registry.Commands.RegisterLotAsync(Lot("lot-after-sighting"), [serial], cancellationToken: Cancel)).EnsureAccepted();
+
+        // The sighting's chip event lives on a stream that is not the chip's: no chip fold may take that stream for a chip.
+        using var daemon = new ChipRegistry.EventStore.ProjectionDaemon(registry.Store, new ChipRegistry.EventStore.ProjectionDaemonOptions
+        {
+            Projections = ChipRegistry.Domain.Projections.RegistryProjections.All(),
+            PollInterval = TimeSpan.FromMilliseconds(100),
+        });
+        await daemon.StartAsync(Cancel);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            timeout.CancelAfter(TimeSpan.FromMinutes(2));
+            await daemon.WaitForCatchUpAsync(timeout.Token);
+            Assert.Equal("", await registry.ScalarAsync<string>(
+                $"select coalesce(string_agg(projection || ': ' || error, ' // '), '') from {registry.Table("dead_letters")}"));
+        }
+        finally
+        {
+            await daemon.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task a_lot_naming_a_chip_twice_or_registered_by_a_non_manufacturer_is_rejected_and_appends_nothing()
     {
         var registry = await fixture.StartAsync();
