@@ -59,6 +59,7 @@ builder.AddRegistryOpenApi();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseStartupGate();
 app.UseDashboard();
 app.UseRateLimiter();
 app.UseBodySizeLimits();

@@ -10,4 +10,7 @@ public sealed class ApiProblemException(int status, string code, string title, s
     public string Code { get; } = code;
     public string Title { get; } = title;
     public string? Detail { get; } = detail;
+
+    /// <summary>Seconds a client should wait before retrying, sent as <c>Retry-After</c> (a 503 that will pass).</summary>
+    public int? RetryAfterSeconds { get; init; }
 }

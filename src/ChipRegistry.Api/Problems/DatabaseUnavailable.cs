@@ -38,5 +38,8 @@ public static class DatabaseUnavailable
     }
 
     public static ApiProblemException Problem() =>
-        new(StatusCodes.Status503ServiceUnavailable, Code, "The registry's database is unavailable.", $"Retry in {RetryAfterSeconds} seconds.");
+        new(StatusCodes.Status503ServiceUnavailable, Code, "The registry's database is unavailable.", $"Retry in {RetryAfterSeconds} seconds.")
+        {
+            RetryAfterSeconds = RetryAfterSeconds,
+        };
 }

@@ -68,10 +68,20 @@ public sealed class HealthEndpointTests(DatabaseFixture fixture) : IClassFixture
             Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("schema").GetProperty("status").GetString());
         }
 
+        // A request meanwhile waits for the start-up, then is told to come back: never a 500 from a missing table.
+        var early = await client.GetAsync(new Uri("/api/v1/models", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal("starting", await ApiFixture.ProblemCodeAsync(early));
+        Assert.NotNull(early.Headers.RetryAfter);
+
         await api.Services.GetRequiredService<PostgresEventStore>().MigrateAsync(TestContext.Current.CancellationToken);
 
-        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+        // The instance notices the schema is current, creates the projection tables, and only then is ready.
+        var ready = await Readiness.WaitUntilReadyAsync(client);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        await using var placements = api.Services.GetRequiredService<Npgsql.NpgsqlDataSource>()
+            .CreateCommand($"select to_regclass('{api.Services.GetRequiredService<PostgresEventStore>().Schema.Quoted}.chip_placements') is not null");
+        Assert.True((bool)(await placements.ExecuteScalarAsync(TestContext.Current.CancellationToken))!, "ready before the projection tables exist");
     }
 
     [Fact]
