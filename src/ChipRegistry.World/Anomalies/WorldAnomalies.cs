@@ -70,8 +70,8 @@ public sealed class WorldAnomalies
     public IReadOnlyList<InjectedFlag> NearMisses => nearMisses;
 
     /// <summary>
-    /// Each built rule's number and the flags it should hold: what the routes produce (rules 1, 2, 3, 4, 6, 11, 16 and
-    /// 17) and what the injectors injected. Rule 7 is not built yet.
+    /// Each rule's number and the flags it should hold: what the routes produce (rules 1, 2, 3, 4, 6, 11, 16 and 17) and
+    /// what the injectors injected (every rule but 2, 3, 4, 6, 11 and 17; rule 14 from the Colossus-scale site too).
     /// </summary>
     public IReadOnlyList<(int Rule, string Name, int Flags)> ByRule =>
     [
@@ -81,6 +81,7 @@ public sealed class WorldAnomalies
         (4, "payer_jurisdiction", PayerJurisdictions + InjectedFor(4)),
         (5, "divergence", InjectedFor(5)),
         (6, "transshipment_hop", TransshipmentHops + InjectedFor(6)),
+        (7, "pre_rule_surge", InjectedFor(7)),
         (8, "idle_inventory", InjectedFor(8)),
         (9, "new_entity", InjectedFor(9)),
         (10, "over_capacity", InjectedFor(10)),
