@@ -6,7 +6,8 @@ namespace ChipRegistry.Api.Hosting;
 /// A request that arrives while the schema is not ready yet (migrations running, projection tables being created)
 /// waits a moment for it, then is answered 503 <c>starting</c> with <c>Retry-After</c>; if the database cannot be
 /// reached it is 503 <c>database_unavailable</c> at once. It never meets a missing table as a 500. The health probes
-/// pass straight through: they report the start-up themselves.
+/// pass straight through: they report the start-up themselves. It stands after the rate limiter (which needs no
+/// database), so a flood during start-up is still throttled, and after the dashboard's static files.
 /// </summary>
 public static class StartupGate
 {
