@@ -17,7 +17,7 @@ public static class ListFlagsEndpoint
 
     public static RouteGroupBuilder MapListFlags(this RouteGroupBuilder group)
     {
-        group.MapGet("/flags", async Task<Ok<FlagPageResponse>> (string? rule, string? severity, string? status, string? subjectKind, string? subjectId,
+        group.MapGet("/flags", async Task<Ok<FlagPageResponse>> (string? rule, string? severity, string? status, string? review, string? subjectKind, string? subjectId,
             string? country, string? asOf, string? from, string? to, string? cursor, int? limit, FlagReads flags, CancellationToken cancellationToken) =>
         {
             if ((subjectKind is null) != (subjectId is null))
@@ -32,14 +32,18 @@ public static class ListFlagsEndpoint
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_country", "The country is not an ISO 3166-1 alpha-2 code.", "Use two upper-case letters, e.g. SG.");
             }
+            if (review is not null && !FlagReviewStates.All.Contains(review, StringComparer.Ordinal))
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_review", "The review is not a review state.", $"review is one of: {string.Join(", ", FlagReviewStates.All)}.");
+            }
             var query = Query(rule, severity, status, asOf, from, to, cursor, limit) with
             {
-                SubjectKind = subjectKind, SubjectId = ListCursors.Filter("subjectId", subjectId), Country = country,
+                SubjectKind = subjectKind, SubjectId = ListCursors.Filter("subjectId", subjectId), Country = country, Review = review,
             };
             return TypedResults.Ok(Page(await flags.ListAsync(query, cancellationToken)));
         })
         .WithName("ListFlags")
-        .WithSummary("Detection flags in id order, a page at a time, filtered by rule (1-17), severity, status (open, closed, withdrawn), subject (subjectKind and subjectId), country, period (from and to, UTC days: open at some moment of them) and asOf (a UTC day: open at its end). Withdrawn flags are in no asOf or period answer. Agencies and the registry only.")
+        .WithSummary("Detection flags in id order, a page at a time, filtered by rule (1-17), severity, status (open, closed, withdrawn), review (none, acknowledge, escalate, dismiss: where the latest review leaves the flag; none takes in a dismissal that lapsed on newer evidence), subject (subjectKind and subjectId), country, period (from and to, UTC days: open at some moment of them) and asOf (a UTC day: open at its end). Withdrawn flags are in no asOf or period answer. Agencies and the registry only.")
         .WithResponseExample(StatusCodes.Status200OK, new FlagPageResponse([FlagResponse.Example], "cjAxLTVlMGMxZDJmM2E0YjVjNmQ3ZThm"))
         .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
 

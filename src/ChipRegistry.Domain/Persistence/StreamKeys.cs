@@ -72,9 +72,12 @@ public static class StreamKeys
         return stream.Category == ChipType ? Chip(stream.Id) : Key(stream.Category, stream.Id);
     }
 
+    /// <summary>What every key of a category starts with, for SQL that builds keys from ids.</summary>
+    public static string PrefixOf(string category) => $"{category}/";
+
     private static string Key(string category, string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return $"{category}/{id}";
+        return PrefixOf(category) + id;
     }
 }

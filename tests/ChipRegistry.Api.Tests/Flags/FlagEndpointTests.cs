@@ -2,8 +2,12 @@ using System.Net;
 using System.Text.Json;
 using ChipRegistry.Api.Tests.Chips;
 using ChipRegistry.Api.Tests.Chips.Reads;
+using ChipRegistry.Domain.Catalog;
+using ChipRegistry.Domain.Chips;
+using ChipRegistry.Domain.Common;
 using ChipRegistry.Domain.Detection.LicenceCheckFailed;
 using ChipRegistry.Domain.Organisations;
+using ChipRegistry.Domain.Persistence;
 using ChipRegistry.EventStore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -84,6 +88,55 @@ public sealed class FlagEndpointTests(ApiFixture host) : IClassFixture<ApiFixtur
     }
 
     [Fact]
+    public async Task the_review_filter_finds_a_flag_by_where_its_latest_review_leaves_it_and_a_lapsed_dismissal_as_none()
+    {
+        // Two chips of one shipping act to China without a licence (rule 16 groups by the act): the second is reported later.
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var shipper = new Actor($"fr-maker-{run}", OrganisationKind.Manufacturer);
+        var consignee = $"fr-cn-{run}";
+        await host.RegisterOrganisationAsync(consignee, OrganisationKind.Distributor, "CN");
+        var (first, second) = (await ChipArrange.RegisterOneAsync(host, shipper.OrganisationId), await ChipArrange.RegisterOneAsync(host, shipper.OrganisationId));
+        var shippedAt = ChipArrange.Now;
+        var daemon = host.Services.GetRequiredService<ProjectionDaemon>();
+        async Task ShipAsync(string chipId)
+        {
+            var party = new PartyJurisdiction(consignee, "CN", consignee, "CN");
+            ChipArrange.Accepted(await host.Commands.HandleAsync(new ShipChip(Guid.NewGuid(), chipId, "CN", consignee, consignee, consignee, consignee, consignee, null,
+                new ShipmentContext(CatalogSeed.H100Sxm, party, party, null, null, 0), shipper, shippedAt), cancellationToken: Cancel));
+            await daemon.WaitForCatchUpAsync(Cancel);
+        }
+        await ShipAsync(first);
+        var agency = await host.OrganisationKeyAsync($"fl-agency-{Guid.NewGuid():N}"[..20], OrganisationKind.Agency);
+        var flagId = Assert.Single(await IdsAsync(agency.Token, $"/api/v1/flags?subjectKind=organisation&subjectId={shipper.OrganisationId}"));
+        async Task<string> FoundUnderAsync()
+        {
+            var found = new List<string>();
+            foreach (var state in new[] { "none", "acknowledge", "escalate", "dismiss" })
+            {
+                var ids = await IdsAsync(agency.Token, $"/api/v1/flags?subjectKind=organisation&subjectId={shipper.OrganisationId}&review={state}");
+                if (ids.Contains(flagId)) found.Add(state);
+            }
+            return Assert.Single(found);
+        }
+        async Task ReviewAsync(string action) => Assert.Equal(HttpStatusCode.OK,
+            (await host.SendAsync(HttpMethod.Post, $"/api/v1/flags/{flagId}/reviews", agency.Token, new { action, reason = "working it" })).StatusCode);
+
+        Assert.Equal("none", await FoundUnderAsync());
+        await ReviewAsync("escalate");
+        Assert.Equal("escalate", await FoundUnderAsync());
+        await ReviewAsync("dismiss");
+        Assert.Equal("dismiss", await FoundUnderAsync());
+
+        // The second chip is newer evidence of the same flag: the dismissal lapses and the flag is back in the queue.
+        await ShipAsync(second);
+        using (var one = await host.GetJsonAsync(agency.Token, $"/api/v1/flags/{flagId}"))
+        {
+            Assert.Equal(2, one.RootElement.GetProperty("flag").GetProperty("evidence").GetArrayLength());
+        }
+        Assert.Equal("none", await FoundUnderAsync());
+    }
+
+    [Fact]
     public async Task bad_filters_and_reviews_are_refused_with_their_codes_and_change_nothing()
     {
         var flag = await FlagArrange.SharedAsync(host);
@@ -93,6 +146,7 @@ public sealed class FlagEndpointTests(ApiFixture host) : IClassFixture<ApiFixtur
             ("rule=18", "invalid_rule"), ("rule=x", "invalid_rule"), ("severity=urgent", "invalid_severity"), ("status=dismissed", "invalid_status"),
             ("asOf=2025-13-01", "invalid_as_of"), ("from=2025-01-01", "invalid_period"), ("from=2025-02-01&to=2025-01-01", "invalid_period"),
             ("subjectKind=organisation", "invalid_filter"), ("subjectKind=person&subjectId=x", "invalid_filter"), ("country=sg", "invalid_country"),
+            ("review=dismissed", "invalid_review"),
             ("cursor=!!", "invalid_cursor"), ("limit=0", "invalid_limit"),
         })
         {

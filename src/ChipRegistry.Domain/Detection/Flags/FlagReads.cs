@@ -26,11 +26,24 @@ namespace ChipRegistry.Domain.Detection.Flags;
 /// <summary>
 /// Filters of <c>GET /api/v1/flags</c>. <see cref="AsOfEnd"/>: open at that instant (the end of the asked day);
 /// <see cref="PeriodStart"/>/<see cref="PeriodEnd"/>: open at some moment of [start, end). Withdrawn flags are in
-/// neither answer; <see cref="Status"/> <c>withdrawn</c> lists them.
+/// neither answer; <see cref="Status"/> <c>withdrawn</c> lists them. <see cref="Review"/>: where the latest review
+/// leaves the flag (<see cref="FlagReviewStates"/>).
 /// </summary>
 public sealed record FlagQuery(
     int? Rule = null, string? Severity = null, string? Status = null, string? SubjectKind = null, string? SubjectId = null, string? Country = null,
-    string? ChipId = null, Instant? AsOfEnd = null, Instant? PeriodStart = null, Instant? PeriodEnd = null, string? AfterId = null, int Limit = 50);
+    string? ChipId = null, Instant? AsOfEnd = null, Instant? PeriodStart = null, Instant? PeriodEnd = null, string? AfterId = null, int Limit = 50,
+    string? Review = null);
+
+/// <summary>
+/// The review filter's values: a review's action where it stands, or <see cref="None"/> for a flag nobody reviewed or
+/// whose dismissal lapsed on newer evidence (the agency's queue of flags to work).
+/// </summary>
+public static class FlagReviewStates
+{
+    public const string None = "none";
+
+    public static IReadOnlyList<string> All { get; } = [None, .. FlagReviewActions.All];
+}
 
 /// <summary>A flag with its latest review and where that review leaves it (<see cref="FlagReviewDecision.StateOf"/>).</summary>
 public sealed record FlagView(Flag Flag, FlagReviewed? LatestReview, string? ReviewState);
@@ -112,9 +125,29 @@ public sealed class FlagReads(IEventStore store, NpgsqlDataSource dataSource, Ev
             where.Add($"not withdrawn and opened_at < {Parameter(to)} and (closed_at is null or closed_at > {Parameter(from)})");
         }
         if (query.AfterId is { } after) where.Add($"flag_id > {Parameter(after)}");
+        var review = "";
+        if (query.Review is { } state)
+        {
+            // The latest event of the flag's stream, judged as FlagReviewDecision.StateOf judges it.
+            review =
+                $"""
+                 left join lateral (
+                    select e.type, e.data->>'action' as action, (e.data->>'evidence_through')::bigint as through
+                    from {store.Schema.Quoted}.events e where e.stream_key = {Parameter(StreamKeys.PrefixOf(StreamKeys.FlagType))} || f.flag_id
+                    order by e.version desc limit 1) r on true
+                """;
+            var standing =
+                $"""
+                case when r.type is distinct from {Parameter(DomainEventNames.NameOf(typeof(FlagReviewed)))} then null
+                     when r.action = {Parameter(FlagReviewActions.Dismiss)} and coalesce((select max(x) from unnest(f.evidence) x), 0) > r.through then null
+                     else r.action end
+                """;
+            where.Add(state == FlagReviewStates.None ? $"({standing}) is null" : $"({standing}) = {Parameter(state)}");
+        }
         var union = string.Join(" union all ", tables.Select(t => $"select {FlagTable.Columns} from {store.Schema.Quoted}.{t}"));
+        var columns = string.Join(", ", FlagTable.Columns.Split(", ").Select(c => $"f.{c}"));
         command.CommandText =
-            $"select {FlagTable.Columns} from ({union}) f where {string.Join(" and ", where)} order by flag_id limit {Parameter(query.Limit + 1)}";
+            $"select {columns} from ({union}) f{review} where {string.Join(" and ", where)} order by f.flag_id limit {Parameter(query.Limit + 1)}";
 
         var flags = new List<Flag>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
