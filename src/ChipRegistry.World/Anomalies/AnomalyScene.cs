@@ -19,6 +19,9 @@ internal sealed class AnomalyScene(WorldContext world, int rule)
 {
     private static readonly Duration Minute = Duration.FromMinutes(1);
 
+    /// <summary>Each scenario chip's model, for the acquisitions rule 7 counts.</summary>
+    private readonly Dictionary<string, string> models = new(StringComparer.Ordinal);
+
     public WorldSettings Settings => world.Settings;
 
     public Actor Nvidia => world.Organisations[WorldOrganisations.Nvidia].Actor;
@@ -52,6 +55,8 @@ internal sealed class AnomalyScene(WorldContext world, int rule)
         world.Report.Record(await world.Commands.RegisterLotAsync(
             new RegisterChipLot(Id($"lot/{lotId}"), lotId, model.ModelId, fabCountry, manufacturer, at), chips, cancellationToken), $"lot {lotId}");
         world.Report.InjectedChips += count;
+        world.Report.Anomalies.Acquired(manufacturer.OrganisationId, model.ModelId, at, count, world.Directory);
+        foreach (var chip in chips) models[chip] = model.ModelId;
         return chips;
     }
 
@@ -132,6 +137,10 @@ internal sealed class AnomalyScene(WorldContext world, int rule)
     {
         await StepAsync(chips, "offer", at, (chip, id) => new OfferChipSale(id, chip, buyer.OrganisationId, seller, at), cancellationToken);
         await StepAsync(chips, "acceptance", at.Plus(Minute), (chip, id) => new AcceptChipSale(id, chip, buyer, at.Plus(Minute)), cancellationToken);
+        foreach (var model in chips.GroupBy(chip => models[chip]))
+        {
+            world.Report.Anomalies.Acquired(buyer.OrganisationId, model.Key, at.Plus(Minute), model.Count(), world.Directory);
+        }
     }
 
     /// <summary>

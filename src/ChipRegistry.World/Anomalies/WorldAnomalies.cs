@@ -1,6 +1,8 @@
 using ChipRegistry.Domain.Catalog;
 using ChipRegistry.Domain.Chips;
 using ChipRegistry.Domain.Common;
+using ChipRegistry.Domain.Detection.PreRuleSurge;
+using ChipRegistry.Domain.Detection.Thresholds;
 using ChipRegistry.Domain.Licences;
 using ChipRegistry.Domain.Organisations;
 using ChipRegistry.Domain.Policy;
@@ -15,8 +17,12 @@ namespace ChipRegistry.World.Anomalies;
 /// shipments without the licence they need (rule 16), shipments whose licence answer changed between their business
 /// date and the tick they were recorded under (rule 17), and, when the timeline cuts a life short, shipments never
 /// received (rule 1) or installations by another party than the licensed end user (rule 2).
-/// Thresholds are the defaults (30 days for rule 17 and international custody, 10 domestic): the world changes none.
-/// Memory: group keys of what is flagged, and the current lot's chips only.
+/// Rule 7 is judged from every acquisition the world made (lots fabricated, sales accepted, the injectors' too), counted
+/// per organisation and instant, by the rule's own pure judgement: the world's manufacturers fabricate unevenly, and a
+/// manufacturer whose lots rise before a rule date surges as any buyer would.
+/// Thresholds are the defaults (30 days for rule 17 and international custody, 10 domestic): the world changes none
+/// that these rules read. Memory: group keys of what is flagged, the current lot's chips, and one count per
+/// organisation and acquiring instant.
 /// </summary>
 public sealed class WorldAnomalies
 {
@@ -35,6 +41,7 @@ public sealed class WorldAnomalies
     private readonly HashSet<string> mislocations = new(StringComparer.Ordinal);
     private readonly HashSet<string> conflicts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChipTrack> lot = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<AcquisitionCount>> acquisitions = new(StringComparer.Ordinal);
     private readonly List<InjectedFlag> injected = [];
     private readonly List<InjectedFlag> nearMisses = [];
     private Instant? lastTick;
@@ -63,6 +70,21 @@ public sealed class WorldAnomalies
     /// <summary>Rule 11, impossible serial: chips reported at another facility while installed at their own.</summary>
     public int ImpossibleSerials => conflicts.Count;
 
+    /// <summary>
+    /// Rule 7, pre-rule surge: the organisations and rule dates whose acquisitions surge before the rule took effect, at
+    /// an instant a tick has reached (the subjects, one per rule date).
+    /// </summary>
+    public IReadOnlyList<string> PreRuleSurges
+    {
+        get
+        {
+            if (lastTick is not { } last) return [];
+            var thresholds = new ThresholdCalendar();
+            return [.. acquisitions.SelectMany(a => PreRuleSurgeJudgement.Find(a.Key, a.Value, thresholds))
+                .Where(f => f.Surge is { } surge && surge.At <= last).Select(f => PreRuleSurgeJudgement.SubjectOf(f.GroupKey))];
+        }
+    }
+
     /// <summary>What the injectors meant each rule to raise, and on what (<see cref="IAnomalyInjector"/>).</summary>
     public IReadOnlyList<InjectedFlag> Injected => injected;
 
@@ -81,7 +103,7 @@ public sealed class WorldAnomalies
         (4, "payer_jurisdiction", PayerJurisdictions + InjectedFor(4)),
         (5, "divergence", InjectedFor(5)),
         (6, "transshipment_hop", TransshipmentHops + InjectedFor(6)),
-        (7, "pre_rule_surge", InjectedFor(7)),
+        (7, "pre_rule_surge", PreRuleSurgeFlags),
         (8, "idle_inventory", InjectedFor(8)),
         (9, "new_entity", InjectedFor(9)),
         (10, "over_capacity", InjectedFor(10)),
@@ -104,6 +126,30 @@ public sealed class WorldAnomalies
     internal void Miss(InjectedFlag flag) => nearMisses.Add(flag);
 
     private int InjectedFor(int rule) => injected.Count(f => f.Rule == rule);
+
+    /// <summary>The surges the acquisitions show, and any injected one they do not (which the test then reports as missing).</summary>
+    private int PreRuleSurgeFlags
+    {
+        get
+        {
+            var found = PreRuleSurges;
+            return found.Count + injected.Count(f => f.Rule == PreRuleSurgeJudgement.Rule && !found.Contains(f.SubjectId, StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// An organisation acquired <paramref name="count"/> chips of the model at <paramref name="at"/> (a lot it made, sales
+    /// it accepted): rule 7 counts them for it and again for its ultimate parent on that date.
+    /// </summary>
+    internal void Acquired(string acquirerId, string modelId, Instant at, int count, OrganisationDirectory directory)
+    {
+        var parent = directory.UltimateParentId(acquirerId, at.InUtc().Date);
+        foreach (var subject in parent == acquirerId ? [acquirerId] : new[] { acquirerId, parent })
+        {
+            if (!acquisitions.TryGetValue(subject, out var list)) acquisitions[subject] = list = [];
+            list.Add(new AcquisitionCount(modelId, at, count, 0));
+        }
+    }
 
     internal void Tick(Instant at) => lastTick = lastTick is { } last && last >= at ? last : at;
 
@@ -152,6 +198,9 @@ public sealed class WorldAnomalies
             case ReportChipObservation observation when track is not null && observation.FacilityId is not null:
                 conflicts.Add(observation.ChipId);
                 if (track.Licensed is { } licence && observation.Country != licence.Destination) mislocations.Add($"{observation.FacilityId}|{licence.Number}");
+                break;
+            case AcceptChipSale acceptance:
+                Acquired(acceptance.Actor.OrganisationId, modelId, acceptance.At, 1, directory);
                 break;
             case ReturnChip:
                 if (track is not null) (track.Open, track.Licensed, track.ArrivedAt) = (null, null, null);

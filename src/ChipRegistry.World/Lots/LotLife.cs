@@ -62,6 +62,7 @@ internal sealed class LotLife
         var lot = new RegisterChipLot(Id($"lot/{plan.LotId}"), plan.LotId, plan.Model.ModelId, plan.FabCountry, manufacturer, plan.FabricatedAt);
         world.Report.Record(await world.Commands.RegisterLotAsync(lot, [.. chips.Select(c => c.Id)], Cancel), $"lot {plan.LotId}");
         world.Report.Anomalies.LotRegistered(chips.Select(c => c.Id), plan.FabCountry);
+        world.Report.Anomalies.Acquired(plan.ManufacturerId, plan.Model.ModelId, plan.FabricatedAt, chips.Count, world.Directory);
         foreach (var chip in chips) (chip.Last, chip.Acts) = (plan.FabricatedAt, 1);
         var at = plan.FabricatedAt;
         switch (plan.Route)

@@ -55,6 +55,13 @@ public sealed class SeedCommandTests(SeedApi api) : IClassFixture<SeedApi>
         var reviewed = await Chipreg.RunAsync(AppContext.BaseDirectory, null, "flags", "review", ids[0], "--action", "escalate", "--reason", "no licence on file", "--json",
             "--api", api.Url, "--key", api.AgencyKey);
         Assert.True(reviewed.ExitCode == 0, reviewed.Error + reviewed.Output);
+        foreach (var (review, holds) in new[] { ("escalate", true), ("none", false) })
+        {
+            var byReview = await Chipreg.RunAsync(AppContext.BaseDirectory, null, "flags", "list", "--rule", "16", "--review", review, "--limit", "500", "--json",
+                "--api", api.Url, "--key", api.AgencyKey);
+            Assert.True(byReview.ExitCode == 0, byReview.Error + byReview.Output);
+            Assert.Equal(holds, JsonDocument.Parse(byReview.Output).RootElement.EnumerateArray().Any(f => f.GetProperty("id").GetString() == ids[0]));
+        }
         var refused = await Chipreg.RunAsync(AppContext.BaseDirectory, null, "flags", "review", ids[0], "--action", "escalate", "--reason", "not an agency",
             "--api", api.Url, "--key", SeedApi.AdminKey);
         Assert.Equal(1, refused.ExitCode);

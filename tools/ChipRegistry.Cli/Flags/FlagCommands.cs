@@ -20,6 +20,7 @@ internal static class FlagCommands
 
             Examples:
               chipreg flags list --rule 16 --status open
+              chipreg flags list --status open --review none
               chipreg flags list --subject-kind organisation --subject-id demo-dist-hk --json
               chipreg flags show r16-0123456789abcdef0123
               chipreg flags review r16-0123456789abcdef0123 --action escalate --reason "no licence on file"
@@ -33,13 +34,14 @@ internal static class FlagCommands
         var rule = new Option<int?>("--rule") { Description = "Only this rule's flags (1-17)." };
         var severity = new Option<string?>("--severity") { Description = "low, medium, high or critical." };
         var status = new Option<string?>("--status") { Description = "open, closed or withdrawn." };
+        var reviewState = new Option<string?>("--review") { Description = "Where the latest review leaves it: none (unreviewed, or a dismissal lapsed), acknowledge, escalate or dismiss." };
         var country = new Option<string?>("--country") { Description = "The flag's country (ISO 3166 alpha-2)." };
         var subjectKind = new Option<string?>("--subject-kind") { Description = "chip, organisation, facility, cluster or country (with --subject-id)." };
         var subjectId = new Option<string?>("--subject-id") { Description = "The subject's id (with --subject-kind)." };
         var asOf = new Option<string?>("--as-of") { Description = "Open at the end of this UTC day (yyyy-MM-dd)." };
         var limit = new Option<int>("--limit") { Description = "Flags at most (default 50; pages are followed).", DefaultValueFactory = _ => 50 };
         var list = new Command("list", "List flags, filtered; one line each (id, rule, severity, status, subject, country, opened, explanation).");
-        foreach (var option in new Option[] { rule, severity, status, country, subjectKind, subjectId, asOf, limit }) list.Options.Add(option);
+        foreach (var option in new Option[] { rule, severity, status, reviewState, country, subjectKind, subjectId, asOf, limit }) list.Options.Add(option);
         list.SetAction((parseResult, cancellationToken) => RegistryApi.RunAsync(parseResult, api, key, async registry =>
         {
             var most = parseResult.GetValue(limit);
@@ -52,6 +54,7 @@ internal static class FlagCommands
             Add("rule", parseResult.GetValue(rule)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Add("severity", parseResult.GetValue(severity));
             Add("status", parseResult.GetValue(status));
+            Add("review", parseResult.GetValue(reviewState));
             Add("country", parseResult.GetValue(country));
             Add("subjectKind", parseResult.GetValue(subjectKind));
             Add("subjectId", parseResult.GetValue(subjectId));
