@@ -4,7 +4,7 @@ using ChipRegistry.Bench;
 // tools/bench.sh event-store [--events N] [--seconds S] [--peer marten|none] [--only all|bulk|single|commands|daemon] [--statements] [--commit SHA]
 // tools/bench.sh api [--events N] [--samples N] [--warm-up N] [--commit SHA]
 // tools/bench.sh projections [--chips N] [--seed S] [--reuse] [--commit SHA]
-// tools/bench.sh detection [--chips N] [--seed S] [--commit SHA]
+// tools/bench.sh detection [--chips N] [--seed S] [--lag-minutes M] [--lag-rate R] [--commit SHA]
 if (args.Length > 0 && args[0] == "api")
 {
     var api = new ApiBenchSettings();
@@ -58,6 +58,8 @@ if (args.Length > 0 && args[0] == "detection")
             "--chips" => detection with { Chips = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
             "--seed" => detection with { Seed = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
             "--commit" => detection with { Commit = value },
+            "--lag-minutes" => detection with { LagMinutes = double.Parse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) },
+            "--lag-rate" => detection with { LagAppendsPerSecond = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) },
             _ => throw new ArgumentException($"unknown option {args[i]}"),
         };
     }
@@ -69,7 +71,7 @@ if (args.Length == 0 || args[0] != "event-store")
     await Console.Error.WriteLineAsync("usage: bench event-store [--events N] [--seconds S] [--peer marten|none] [--only all|bulk|single|commands|daemon] [--statements] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench api [--events N] [--samples N] [--warm-up N] [--commit SHA]");
     await Console.Error.WriteLineAsync("       bench projections [--chips N] [--seed S] [--reuse] [--commit SHA]");
-    await Console.Error.WriteLineAsync("       bench detection [--chips N] [--seed S] [--commit SHA]");
+    await Console.Error.WriteLineAsync("       bench detection [--chips N] [--seed S] [--lag-minutes M] [--lag-rate R] [--commit SHA]");
     return 2;
 }
 var settings = new BenchSettings();
