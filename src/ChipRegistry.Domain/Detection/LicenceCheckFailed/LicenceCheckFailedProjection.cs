@@ -37,7 +37,8 @@ public sealed class LicenceCheckFailedProjection : IAsyncProjection
              consignee_id text not null, destination_country text not null, shipped_at timestamptz not null, result text not null,
              detail text not null, voided boolean not null)
             """,
-            ["(group_key)"]),
+            // The chip search pages in (seq_id, chip_id) order: without this index each page sorted every failed check.
+            ["(group_key)", "(seq_id, chip_id)"]),
     ];
 
     public async Task ApplyAsync(AsyncProjectionBatch batch, CancellationToken cancellationToken)
