@@ -12,6 +12,7 @@ internal sealed class MarkProof(long from, long through, string snapshot)
     private readonly TaskCompletionSource importsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<bool> verdict = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int importing;
+    private int joined;
     private bool closed;
 
     /// <summary>The mark the count started from: only a runner whose checkpoint is here may join.</summary>
@@ -26,6 +27,18 @@ internal sealed class MarkProof(long from, long through, string snapshot)
     /// <summary>True when the run is complete and the mark has moved past it (committed); false otherwise.</summary>
     public Task<bool> Verdict => verdict.Task;
 
+    /// <summary>How many runners have joined the run so far (tests wait on it rather than on the clock).</summary>
+    public int Joined
+    {
+        get
+        {
+            lock (gate)
+            {
+                return joined;
+            }
+        }
+    }
+
     /// <summary>Joins the run unless the mark has stopped taking runners; a joined runner must call <see cref="Imported"/>.</summary>
     public bool TryJoin()
     {
@@ -36,6 +49,7 @@ internal sealed class MarkProof(long from, long through, string snapshot)
                 return false;
             }
             importing++;
+            joined++;
             return true;
         }
     }

@@ -100,16 +100,23 @@ internal sealed class AnomalyScene(WorldContext world, int rule)
     public Task AssignTenantAsync(IReadOnlyList<string> chips, Actor operatorActor, string tenantId, Instant from, Instant to, CancellationToken cancellationToken) =>
         StepAsync(chips, "tenancy", from, (chip, id) => new AssignChipTenant(id, chip, tenantId, from, to, operatorActor, from), cancellationToken);
 
+    /// <summary>Taken out of the rack, back in the operator's stock.</summary>
+    public Task RemoveAsync(IReadOnlyList<string> chips, Actor operatorActor, Instant at, CancellationToken cancellationToken) =>
+        StepAsync(chips, "removal", at, (chip, id) => new RemoveChip(id, chip, "scenario over", operatorActor, at), cancellationToken);
+
     /// <summary>
     /// Removed from the rack and decommissioned an hour later: the chips leave the installation and the operator's stock,
     /// so a scenario raises nothing after it ends (no attestation silence, no idle stock).
     /// </summary>
     public async Task RetireAsync(IReadOnlyList<string> chips, Actor operatorActor, Instant at, CancellationToken cancellationToken)
     {
-        await StepAsync(chips, "removal", at, (chip, id) => new RemoveChip(id, chip, "scenario over", operatorActor, at), cancellationToken);
-        var later = at.Plus(Duration.FromHours(1));
-        await StepAsync(chips, "decommissioning", later, (chip, id) => new DecommissionChip(id, chip, "scenario over", operatorActor, later), cancellationToken);
+        await RemoveAsync(chips, operatorActor, at, cancellationToken);
+        await DecommissionAsync(chips, operatorActor, at.Plus(Duration.FromHours(1)), cancellationToken);
     }
+
+    /// <summary>Out of the operator's stock for good.</summary>
+    public Task DecommissionAsync(IReadOnlyList<string> chips, Actor operatorActor, Instant at, CancellationToken cancellationToken) =>
+        StepAsync(chips, "decommissioning", at, (chip, id) => new DecommissionChip(id, chip, "scenario over", operatorActor, at), cancellationToken);
 
     /// <summary>
     /// Rule 14 beside a scenario's site: the world sets <c>site_h100e</c> to a tenth of its chips, so a scenario site

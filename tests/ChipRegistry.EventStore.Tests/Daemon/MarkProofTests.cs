@@ -115,13 +115,14 @@ public sealed class MarkProofTests(StoreFixture fixture) : IClassFixture<StoreFi
             MarkProofMinimumRun = 1,
             PollInterval = TimeSpan.FromMilliseconds(50),
         });
-        // The first count waits long enough for the runner to start and join, however loaded the machine.
+        // The first count waits until the runner has joined it, however loaded the machine (a fixed two seconds once
+        // ran out under a loaded CI); the bound only keeps a broken join from hanging the test.
         var slowed = 0;
-        daemon.MarkProofAnnounced = _ =>
+        daemon.MarkProofAnnounced = proof =>
         {
             if (Interlocked.Exchange(ref slowed, 1) == 0)
             {
-                Thread.Sleep(TimeSpan.FromSeconds(2));
+                SpinWait.SpinUntil(() => proof.Joined > 0, TimeSpan.FromSeconds(60));
             }
         };
         await daemon.StartAsync(Cancel);
